@@ -1,0 +1,202 @@
+import { asc, eq, max } from 'drizzle-orm';
+import type { FoldConfig } from '../../shared/case/config.js';
+import type { CaseEvent, CaseEventType } from '../../shared/case/events.js';
+import { validateEvent } from '../../shared/case/events.js';
+import { foldCase } from '../../shared/case/fold.js';
+import type { ActorRef, CaseState } from '../../shared/case/state.js';
+import type { WorkingCalendar } from '../../shared/clock/index.js';
+import { clockStatus } from '../../shared/clock/index.js';
+import type { HybridLogicalClock } from '../../shared/identity/hlc.js';
+import { newId } from '../../shared/identity/ids.js';
+import { appendAudit } from '../audit/audit-log.js';
+import type { EdgeDb } from '../db/open.js';
+import { cases, events, nodeState } from '../db/schema.js';
+import { DomainError } from '../errors.js';
+
+export interface EventDraft {
+  type: CaseEventType;
+  payload: unknown;
+  provisional?: boolean;
+}
+
+export interface CaseStoreDeps {
+  db: EdgeDb;
+  /** This node's origin, e.g. `district:320481`. */
+  origin: string;
+  hlc: HybridLogicalClock;
+  foldConfig: FoldConfig;
+  calendar: WorkingCalendar;
+  now: () => number;
+}
+
+export interface WriteMeta {
+  actor: ActorRef;
+  ip?: string | null;
+  /** Audit action name; defaults to `case.<first event type>`. */
+  action?: string;
+}
+
+/**
+ * The only writer of case events on a node. Each write appends the events, refolds the case, updates the projection
+ * and the audit chain in ONE immediate transaction; an event the fold would refuse is never written.
+ */
+export class CaseStore {
+  constructor(private readonly deps: CaseStoreDeps) {}
+
+  /** Appends local events to a case (a new case when it has no events yet) and returns the new state. */
+  append(caseId: string, drafts: readonly EventDraft[], meta: WriteMeta, inTx?: (state: CaseState) => void): CaseState {
+    const { db } = this.deps;
+    const run = db.$client.transaction(() => {
+      const existing = this.loadEvents(caseId);
+      const deps = versionVector(existing, this.deps.origin);
+      let seq = this.lastSeq();
+      const at = new Date(this.deps.now()).toISOString();
+      const written: CaseEvent[] = [];
+      for (const d of drafts) {
+        seq += 1;
+        const candidate = {
+          v: 1,
+          id: newId(),
+          caseId,
+          origin: this.deps.origin,
+          seq,
+          hlc: this.deps.hlc.tick(),
+          type: d.type,
+          actor: { userId: meta.actor.userId, role: meta.actor.role },
+          at,
+          ...(d.provisional ? { provisional: true } : {}),
+          deps,
+          payload: d.payload,
+        };
+        const checked = validateEvent(candidate);
+        if (!checked.ok) throw new DomainError('invalid', checked.error, checked.error.split(':')[0]);
+        written.push(checked.event);
+      }
+      const state = foldCase([...existing, ...written], this.deps.foldConfig);
+      for (const e of written) {
+        const conflict = state.conflicts.find((c) => c.eventId === e.id);
+        if (conflict)
+          throw new DomainError(conflict.kind === 'unauthorised' ? 'forbidden' : 'conflict', conflict.reason);
+      }
+      const receivedAt = at;
+      for (const e of written) {
+        db.insert(events)
+          .values({
+            id: e.id,
+            caseId,
+            origin: e.origin,
+            seq: e.seq,
+            hlc: e.hlc,
+            type: e.type,
+            at: e.at,
+            body: JSON.stringify(e),
+            receivedAt,
+          })
+          .run();
+      }
+      this.writeProjection(state, existing.length + written.length);
+      db.insert(nodeState)
+        .values({ key: 'hlc', value: this.deps.hlc.current() })
+        .onConflictDoUpdate({ target: nodeState.key, set: { value: this.deps.hlc.current() } })
+        .run();
+      appendAudit(db, {
+        at,
+        actorId: meta.actor.userId,
+        actorRole: meta.actor.role,
+        action: meta.action ?? `case.${drafts[0]?.type ?? 'write'}`,
+        target: caseId,
+        detail: { events: written.map((e) => ({ id: e.id, type: e.type, seq: e.seq })) },
+        ip: meta.ip ?? null,
+      });
+      inTx?.(state);
+      return state;
+    });
+    return run.immediate();
+  }
+
+  get(caseId: string): CaseState | undefined {
+    const row = this.deps.db.select({ state: cases.state }).from(cases).where(eq(cases.id, caseId)).get();
+    return row ? (JSON.parse(row.state) as CaseState) : undefined;
+  }
+
+  loadEvents(caseId: string): CaseEvent[] {
+    return this.deps.db
+      .select({ body: events.body })
+      .from(events)
+      .where(eq(events.caseId, caseId))
+      .orderBy(asc(events.hlc))
+      .all()
+      .map((r) => JSON.parse(r.body) as CaseEvent);
+  }
+
+  /** Recomputes one case's projection from its events (repair, and the check that they agree). */
+  refold(caseId: string): CaseState {
+    return foldCase(this.loadEvents(caseId), this.deps.foldConfig);
+  }
+
+  private lastSeq(): number {
+    const row = this.deps.db
+      .select({ seq: max(events.seq) })
+      .from(events)
+      .where(eq(events.origin, this.deps.origin))
+      .get();
+    return row?.seq ?? 0;
+  }
+
+  private writeProjection(state: CaseState, eventCount: number): void {
+    const { activeStep, deadline } = activeClock(state, this.deps.calendar, this.deps.now());
+    const row = {
+      id: state.caseId ?? '',
+      caseNumber: state.caseNumber,
+      district: state.district,
+      status: state.status,
+      category: state.category,
+      source: state.source,
+      categoryKind: state.categoryRef?.kind ?? null,
+      categoryCode: state.categoryRef?.code ?? null,
+      gridCode: state.gridCode,
+      componentId: state.componentId,
+      departmentId: state.departmentId,
+      lon: state.location?.lon ?? null,
+      lat: state.location?.lat ?? null,
+      description: state.description,
+      clientReportId: state.clientReportId,
+      reportedAt: state.reportedAt,
+      filedAt: state.filedAt,
+      closedAt: state.closedAt,
+      updatedAt: state.updatedAt,
+      activeStep,
+      deadline,
+      urged: state.urges.length,
+      conflicts: state.conflicts.length,
+      provisionalPending: state.provisional.filter((p) => p.state === 'pending').length,
+      pendingApprovals: state.specialOps.filter((r) => r.decision === null).length,
+      eventCount,
+      state: JSON.stringify(state),
+    };
+    this.deps.db.insert(cases).values(row).onConflictDoUpdate({ target: cases.id, set: row }).run();
+  }
+}
+
+/** Per other origin, the highest seq of this case's events we hold: the `deps` of a new event. */
+function versionVector(existing: readonly CaseEvent[], self: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of existing) if (e.origin !== self) out[e.origin] = Math.max(out[e.origin] ?? 0, e.seq);
+  return out;
+}
+
+/** The running, unsuspended clock with the earliest deadline: what the queues sort by. */
+export function activeClock(
+  state: CaseState,
+  calendar: WorkingCalendar,
+  now: number,
+): { activeStep: string | null; deadline: number | null } {
+  let best: { activeStep: string; deadline: number } | null = null;
+  for (const clock of Object.values(state.clocks)) {
+    if (!clock || clock.stoppedAt !== null) continue;
+    const status = clockStatus(calendar, clock, now);
+    if (status.state !== 'running' || status.deadline === null) continue;
+    if (!best || status.deadline < best.deadline) best = { activeStep: clock.step, deadline: status.deadline };
+  }
+  return best ?? { activeStep: null, deadline: null };
+}

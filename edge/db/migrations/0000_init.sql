@@ -1,0 +1,183 @@
+CREATE TABLE `api_tokens` (
+	`id` text PRIMARY KEY NOT NULL,
+	`token_hash` text NOT NULL,
+	`user_id` text NOT NULL,
+	`label` text NOT NULL,
+	`created_at` text NOT NULL,
+	`revoked_at` text
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `api_tokens_token_hash_unique` ON `api_tokens` (`token_hash`);--> statement-breakpoint
+CREATE TABLE `audit` (
+	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`at` text NOT NULL,
+	`actor_id` text NOT NULL,
+	`actor_role` text NOT NULL,
+	`action` text NOT NULL,
+	`target` text,
+	`detail` text NOT NULL,
+	`ip` text,
+	`prev_hash` text NOT NULL,
+	`hash` text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `blobs` (
+	`sha256` text PRIMARY KEY NOT NULL,
+	`size` integer NOT NULL,
+	`mime` text NOT NULL,
+	`width` integer,
+	`height` integer,
+	`role` text NOT NULL,
+	`created_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `case_counters` (
+	`date` text PRIMARY KEY NOT NULL,
+	`counter` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `cases` (
+	`id` text PRIMARY KEY NOT NULL,
+	`case_number` text,
+	`district` text,
+	`status` text NOT NULL,
+	`category` text NOT NULL,
+	`source` text,
+	`category_kind` text,
+	`category_code` text,
+	`grid_code` text,
+	`component_id` text,
+	`department_id` text,
+	`lon` real,
+	`lat` real,
+	`description` text,
+	`client_report_id` text,
+	`reported_at` text,
+	`filed_at` text,
+	`closed_at` text,
+	`updated_at` text,
+	`active_step` text,
+	`deadline` integer,
+	`urged` integer DEFAULT 0 NOT NULL,
+	`conflicts` integer DEFAULT 0 NOT NULL,
+	`provisional_pending` integer DEFAULT 0 NOT NULL,
+	`pending_approvals` integer DEFAULT 0 NOT NULL,
+	`event_count` integer NOT NULL,
+	`state` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `cases_number` ON `cases` (`case_number`);--> statement-breakpoint
+CREATE INDEX `cases_queue` ON `cases` (`status`,`deadline`);--> statement-breakpoint
+CREATE INDEX `cases_category` ON `cases` (`category`,`updated_at`);--> statement-breakpoint
+CREATE INDEX `cases_department` ON `cases` (`department_id`,`status`);--> statement-breakpoint
+CREATE INDEX `cases_grid` ON `cases` (`grid_code`);--> statement-breakpoint
+CREATE INDEX `cases_category_code` ON `cases` (`category_kind`,`category_code`,`reported_at`);--> statement-breakpoint
+CREATE TABLE `components` (
+	`id` text PRIMARY KEY NOT NULL,
+	`category_code` text NOT NULL,
+	`name` text,
+	`dept_code` text,
+	`dept_name` text,
+	`owner_code` text,
+	`owner_name` text,
+	`maintainer_code` text,
+	`maintainer_name` text,
+	`grid_code` text,
+	`status` text,
+	`lon` real NOT NULL,
+	`lat` real NOT NULL,
+	`initial_date` text,
+	`change_date` text,
+	`data_source` text,
+	`note` text
+);
+--> statement-breakpoint
+CREATE INDEX `components_category` ON `components` (`category_code`);--> statement-breakpoint
+CREATE INDEX `components_grid` ON `components` (`grid_code`);--> statement-breakpoint
+CREATE TABLE `departments` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`credit_code` text,
+	`level` text NOT NULL,
+	`created_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `events` (
+	`id` text PRIMARY KEY NOT NULL,
+	`case_id` text NOT NULL,
+	`origin` text NOT NULL,
+	`seq` integer NOT NULL,
+	`hlc` text NOT NULL,
+	`type` text NOT NULL,
+	`at` text NOT NULL,
+	`body` text NOT NULL,
+	`received_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `events_origin_seq` ON `events` (`origin`,`seq`);--> statement-breakpoint
+CREATE INDEX `events_case` ON `events` (`case_id`,`hlc`);--> statement-breakpoint
+CREATE TABLE `grids` (
+	`code` text PRIMARY KEY NOT NULL,
+	`street_code` text NOT NULL,
+	`street_name` text,
+	`community_code` text NOT NULL,
+	`community_name` text,
+	`geometry` text NOT NULL,
+	`min_lon` real NOT NULL,
+	`min_lat` real NOT NULL,
+	`max_lon` real NOT NULL,
+	`max_lat` real NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `grids_community` ON `grids` (`community_code`);--> statement-breakpoint
+CREATE TABLE `node_state` (
+	`key` text PRIMARY KEY NOT NULL,
+	`value` text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `report_keys` (
+	`client_report_id` text PRIMARY KEY NOT NULL,
+	`case_id` text NOT NULL,
+	`created_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `responsibilities` (
+	`category_kind` text NOT NULL,
+	`category_code` text NOT NULL,
+	`area_code` text NOT NULL,
+	`department_id` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `responsibilities_key` ON `responsibilities` (`category_kind`,`category_code`,`area_code`);--> statement-breakpoint
+CREATE TABLE `sessions` (
+	`token_hash` text PRIMARY KEY NOT NULL,
+	`user_id` text NOT NULL,
+	`csrf_token` text NOT NULL,
+	`created_at` text NOT NULL,
+	`expires_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `standards` (
+	`category_kind` text NOT NULL,
+	`category_code` text NOT NULL,
+	`condition_no` integer NOT NULL,
+	`filing_condition` text NOT NULL,
+	`limit_amount` real NOT NULL,
+	`limit_unit` text NOT NULL,
+	`closing_condition` text NOT NULL,
+	`urgency` text
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `standards_key` ON `standards` (`category_kind`,`category_code`,`condition_no`);--> statement-breakpoint
+CREATE TABLE `users` (
+	`id` text PRIMARY KEY NOT NULL,
+	`username` text NOT NULL,
+	`display_name` text NOT NULL,
+	`role` text NOT NULL,
+	`department_id` text,
+	`password_hash` text NOT NULL,
+	`disabled` integer DEFAULT 0 NOT NULL,
+	`created_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `users_username_unique` ON `users` (`username`);

@@ -1,0 +1,220 @@
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * edge.db (DESIGN.md §3). Migrations are generated from this file with `npm run db:generate` and committed;
+ * they are applied at start. Cases are event-sourced: `events` is the truth, `cases` its projection.
+ */
+
+/** Every change to a case, as received or written (full envelope JSON in `body`). */
+export const events = sqliteTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    caseId: text('case_id').notNull(),
+    origin: text('origin').notNull(),
+    seq: integer('seq').notNull(),
+    hlc: text('hlc').notNull(),
+    type: text('type').notNull(),
+    at: text('at').notNull(),
+    body: text('body').notNull(),
+    receivedAt: text('received_at').notNull(),
+  },
+  (t) => [uniqueIndex('events_origin_seq').on(t.origin, t.seq), index('events_case').on(t.caseId, t.hlc)],
+);
+
+/** The fold of each case's events, written in the same transaction as the events. */
+export const cases = sqliteTable(
+  'cases',
+  {
+    id: text('id').primaryKey(),
+    caseNumber: text('case_number'),
+    district: text('district'),
+    status: text('status').notNull(),
+    category: text('category').notNull(),
+    source: text('source'),
+    categoryKind: text('category_kind'),
+    categoryCode: text('category_code'),
+    gridCode: text('grid_code'),
+    componentId: text('component_id'),
+    departmentId: text('department_id'),
+    lon: real('lon'),
+    lat: real('lat'),
+    description: text('description'),
+    clientReportId: text('client_report_id'),
+    reportedAt: text('reported_at'),
+    filedAt: text('filed_at'),
+    closedAt: text('closed_at'),
+    updatedAt: text('updated_at'),
+    /** The step whose clock runs now and its deadline (epoch ms), for queues sorted by time left. */
+    activeStep: text('active_step'),
+    deadline: integer('deadline'),
+    urged: integer('urged').notNull().default(0),
+    conflicts: integer('conflicts').notNull().default(0),
+    provisionalPending: integer('provisional_pending').notNull().default(0),
+    pendingApprovals: integer('pending_approvals').notNull().default(0),
+    eventCount: integer('event_count').notNull(),
+    state: text('state').notNull(),
+  },
+  (t) => [
+    uniqueIndex('cases_number').on(t.caseNumber),
+    index('cases_queue').on(t.status, t.deadline),
+    index('cases_category').on(t.category, t.updatedAt),
+    index('cases_department').on(t.departmentId, t.status),
+    index('cases_grid').on(t.gridCode),
+    index('cases_category_code').on(t.categoryKind, t.categoryCode, t.reportedAt),
+  ],
+);
+
+/** Case-number counters per local date (`<division>-<yyyymmdd>-<counter>`). */
+export const caseCounters = sqliteTable('case_counters', {
+  date: text('date').primaryKey(),
+  counter: integer('counter').notNull(),
+});
+
+/** Handset retries: one client report id → one case, forever. */
+export const reportKeys = sqliteTable('report_keys', {
+  clientReportId: text('client_report_id').primaryKey(),
+  caseId: text('case_id').notNull(),
+  createdAt: text('created_at').notNull(),
+});
+
+/** Small node-level values: last HLC stamp, node id. */
+export const nodeState = sqliteTable('node_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** Append-only, hash-chained audit log: hash = sha256(prevHash + canonical row). */
+export const audit = sqliteTable('audit', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  at: text('at').notNull(),
+  actorId: text('actor_id').notNull(),
+  actorRole: text('actor_role').notNull(),
+  action: text('action').notNull(),
+  target: text('target'),
+  detail: text('detail').notNull(),
+  ip: text('ip'),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+});
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  role: text('role').notNull(),
+  departmentId: text('department_id'),
+  passwordHash: text('password_hash').notNull(),
+  disabled: integer('disabled').notNull().default(0),
+  createdAt: text('created_at').notNull(),
+});
+
+/** Browser sessions; the cookie holds the token, the table its sha256. */
+export const sessions = sqliteTable('sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: text('user_id').notNull(),
+  csrfToken: text('csrf_token').notNull(),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at').notNull(),
+});
+
+/** Bearer tokens for handsets and integrations (stored hashed). */
+export const apiTokens = sqliteTable('api_tokens', {
+  id: text('id').primaryKey(),
+  tokenHash: text('token_hash').notNull().unique(),
+  userId: text('user_id').notNull(),
+  label: text('label').notNull(),
+  createdAt: text('created_at').notNull(),
+  revokedAt: text('revoked_at'),
+});
+
+/** 专业部门 with their 18-character unified social credit code (统一社会信用代码). */
+export const departments = sqliteTable('departments', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  creditCode: text('credit_code'),
+  level: text('level').notNull(),
+  createdAt: text('created_at').notNull(),
+});
+
+/** Unit grids (单元网格) with their street and community. Geometry: GeoJSON Polygon/MultiPolygon (WGS-84). */
+export const grids = sqliteTable(
+  'grids',
+  {
+    code: text('code').primaryKey(),
+    streetCode: text('street_code').notNull(),
+    streetName: text('street_name'),
+    communityCode: text('community_code').notNull(),
+    communityName: text('community_name'),
+    geometry: text('geometry').notNull(),
+    minLon: real('min_lon').notNull(),
+    minLat: real('min_lat').notNull(),
+    maxLon: real('max_lon').notNull(),
+    maxLat: real('max_lat').notNull(),
+  },
+  (t) => [index('grids_community').on(t.communityCode)],
+);
+
+/** Management components (部件), GB/T 47678.5 table 2 fields; legacy 16-digit ids kept as they are. */
+export const components = sqliteTable(
+  'components',
+  {
+    id: text('id').primaryKey(),
+    categoryCode: text('category_code').notNull(),
+    name: text('name'),
+    deptCode: text('dept_code'),
+    deptName: text('dept_name'),
+    ownerCode: text('owner_code'),
+    ownerName: text('owner_name'),
+    maintainerCode: text('maintainer_code'),
+    maintainerName: text('maintainer_name'),
+    gridCode: text('grid_code'),
+    status: text('status'),
+    lon: real('lon').notNull(),
+    lat: real('lat').notNull(),
+    initialDate: text('initial_date'),
+    changeDate: text('change_date'),
+    dataSource: text('data_source'),
+    note: text('note'),
+  },
+  (t) => [index('components_category').on(t.categoryCode), index('components_grid').on(t.gridCode)],
+);
+
+/** Responsibility table: category × area (street, community or grid code prefix) → department. */
+export const responsibilities = sqliteTable(
+  'responsibilities',
+  {
+    categoryKind: text('category_kind').notNull(),
+    categoryCode: text('category_code').notNull(),
+    areaCode: text('area_code').notNull(),
+    departmentId: text('department_id').notNull(),
+  },
+  (t) => [uniqueIndex('responsibilities_key').on(t.categoryKind, t.categoryCode, t.areaCode)],
+);
+
+/** The city's 立案、处置和结案标准: filing conditions with their handling limit and closing condition. */
+export const standards = sqliteTable(
+  'standards',
+  {
+    categoryKind: text('category_kind').notNull(),
+    categoryCode: text('category_code').notNull(),
+    conditionNo: integer('condition_no').notNull(),
+    filingCondition: text('filing_condition').notNull(),
+    limitAmount: real('limit_amount').notNull(),
+    limitUnit: text('limit_unit').notNull(),
+    closingCondition: text('closing_condition').notNull(),
+    urgency: text('urgency'),
+  },
+  (t) => [uniqueIndex('standards_key').on(t.categoryKind, t.categoryCode, t.conditionNo)],
+);
+
+/** Content-addressed blobs (photos, snapshots); bytes live in `blobs/<aa>/<sha256>`. */
+export const blobs = sqliteTable('blobs', {
+  sha256: text('sha256').primaryKey(),
+  size: integer('size').notNull(),
+  mime: text('mime').notNull(),
+  width: integer('width'),
+  height: integer('height'),
+  role: text('role').notNull(),
+  createdAt: text('created_at').notNull(),
+});
