@@ -145,6 +145,10 @@ export class AuthService {
     return toPrincipal(row.user, 'session', row.csrf);
   }
 
+  userExists(id: string): boolean {
+    return this.deps.db.select({ id: users.id }).from(users).where(eq(users.id, id)).get() !== undefined;
+  }
+
   /** Issues a bearer token for a handset or integration; the token is shown once and stored hashed. */
   issueToken(userId: string, label: string): string {
     const t = token('wt');

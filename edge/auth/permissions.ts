@@ -7,6 +7,7 @@ import type { Role } from '../../shared/case/roles.js';
 export const permissions = {
   'case.read': ['collector', 'operator', 'shift_lead', 'dispatcher', 'handler', 'leader', 'admin'],
   'report.create': ['collector', 'operator', 'shift_lead'],
+  'photo.upload': ['collector', 'operator', 'shift_lead', 'handler'],
   'case.accept': ['operator', 'shift_lead'],
   'case.verify.request': ['operator', 'shift_lead'],
   'case.verify.record': ['collector'],

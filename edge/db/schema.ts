@@ -216,5 +216,7 @@ export const blobs = sqliteTable('blobs', {
   width: integer('width'),
   height: integer('height'),
   role: text('role').notNull(),
+  /** For a published copy: the original it was rendered from (the evidence). */
+  sourceSha256: text('source_sha256'),
   createdAt: text('created_at').notNull(),
 });

@@ -28,6 +28,7 @@ CREATE TABLE `blobs` (
 	`width` integer,
 	`height` integer,
 	`role` text NOT NULL,
+	`source_sha256` text,
 	`created_at` text NOT NULL
 );
 --> statement-breakpoint

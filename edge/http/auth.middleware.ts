@@ -1,0 +1,41 @@
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AuthService } from '../auth/auth.service.js';
+import type { RouteAccess } from '../auth/permissions.js';
+import { allowed } from '../auth/permissions.js';
+import { DomainError } from '../errors.js';
+import type { EdgeEnv } from './env.js';
+
+export const SESSION_COOKIE = 'wanmi_session';
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Resolves the caller from `Authorization: Bearer` or the session cookie; never rejects by itself. */
+export function resolvePrincipal(auth: AuthService): MiddlewareHandler<EdgeEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const cookie = getCookie(c, SESSION_COOKIE);
+    c.set(
+      'principal',
+      bearer ? (auth.tokenPrincipal(bearer) ?? null) : cookie ? (auth.sessionPrincipal(cookie) ?? null) : null,
+    );
+    await next();
+  };
+}
+
+/**
+ * The route's declared access: `public`, or a permission the caller's role must hold. Cookie sessions must send
+ * the CSRF token in `X-CSRF-Token` on unsafe methods (bearer tokens are not sent by browsers on their own).
+ */
+export function requireAccess(access: RouteAccess): MiddlewareHandler<EdgeEnv> {
+  return async (c, next) => {
+    if (access === 'public') return next();
+    const p = c.get('principal');
+    if (!p) throw new DomainError('unauthenticated', 'log in first (session cookie or bearer token)');
+    if (p.via === 'session' && UNSAFE.has(c.req.method) && c.req.header('x-csrf-token') !== p.csrfToken) {
+      throw new DomainError('forbidden', 'missing or wrong X-CSRF-Token header');
+    }
+    if (!allowed(p.role, access)) throw new DomainError('forbidden', `a ${p.role} may not ${access}`);
+    return next();
+  };
+}

@@ -1,0 +1,95 @@
+import { join, resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { eq } from 'drizzle-orm';
+import type { CategoryDirectory } from '../shared/codes/index.js';
+import { standardDirectory } from '../shared/codes/index.js';
+import { HybridLogicalClock } from '../shared/identity/hlc.js';
+import { AuthService } from './auth/auth.service.js';
+import { CaseStore } from './cases/case.store.js';
+import { WorkflowService } from './cases/workflow.service.js';
+import type { EdgeConfig } from './config/edge-config.js';
+import type { EdgeDb } from './db/open.js';
+import { openEdgeDb } from './db/open.js';
+import { nodeState } from './db/schema.js';
+import type { EdgeServices } from './http/app.js';
+import { createEdgeApp, ledgerQuery } from './http/app.js';
+import { EdgeMetrics } from './http/metrics.js';
+import { Geocoder } from './intake/geocoder.js';
+import { IntakeService } from './intake/intake.service.js';
+import { photoUploads } from './intake/photo-uploads.js';
+import { BlobStore } from './media/blob-store.js';
+
+export interface EdgeNode {
+  config: EdgeConfig;
+  db: EdgeDb;
+  services: EdgeServices;
+  geocoder: Geocoder;
+  app: ReturnType<typeof createEdgeApp>['app'];
+  registry: ReturnType<typeof createEdgeApp>['registry'];
+  close(): void;
+}
+
+export interface BuildOptions {
+  /** Injectable wall clock (tests move time to watch clocks turn yellow and red). */
+  now?: () => number;
+  directory?: CategoryDirectory;
+}
+
+/**
+ * The composition root of the edge `api` process, in reading order: config → store → clock → services → HTTP.
+ * Constructors only store their deps; nothing listens until `startEdge`.
+ */
+export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode {
+  const now = opts.now ?? Date.now;
+  const dataDir = resolve(config.dataDir);
+  const db = openEdgeDb(join(dataDir, 'edge.db'));
+  const origin = `district:${config.district.division}`;
+  const lastHlc = db.select({ value: nodeState.value }).from(nodeState).where(eq(nodeState.key, 'hlc')).get()?.value;
+  const hlc = new HybridLogicalClock({ now, ...(lastHlc ? { last: lastHlc } : {}) });
+  const store = new CaseStore({ db, origin, hlc, foldConfig: config.fold, calendar: config.calendar, now });
+  const geocoder = new Geocoder(db);
+  geocoder.reload();
+  const blobs = new BlobStore({ dir: join(dataDir, 'blobs'), db, now: () => new Date(now()) });
+  const services: EdgeServices = {
+    config,
+    db,
+    store,
+    workflow: new WorkflowService({ db, store, config, origin, now }),
+    intake: new IntakeService({ db, store, config, directory: opts.directory ?? standardDirectory, geocoder, now }),
+    auth: new AuthService({
+      db,
+      sessionHours: config.auth.sessionHours,
+      loginMaxAttempts: config.auth.loginMaxAttempts,
+      loginWindowSeconds: config.auth.loginWindowSeconds,
+      now,
+    }),
+    metrics: new EdgeMetrics(db, now),
+    uploads: photoUploads({
+      db,
+      blobs,
+      options: { maxBytes: config.uploads.maxBytes, maxPixels: config.uploads.maxPixels },
+    }),
+    now,
+    ledger: (op) => ledgerQuery(db, op),
+  };
+  const { app, registry } = createEdgeApp(services);
+  return { config, db, services, geocoder, app, registry, close: () => db.$client.close() };
+}
+
+/** Serves the node's HTTP API; resolves with the bound port. */
+export function startEdge(node: EdgeNode): Promise<{ port: number; stop: () => Promise<void> }> {
+  return new Promise((resolvePort) => {
+    const server = serve(
+      { fetch: node.app.fetch, hostname: node.config.http.host, port: node.config.http.port },
+      (info) => {
+        resolvePort({
+          port: info.port,
+          stop: () =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+            }),
+        });
+      },
+    );
+  });
+}
