@@ -1,0 +1,122 @@
+import { availableParallelism } from 'node:os';
+import sharp, { type SharpOptions } from 'sharp';
+import { z } from 'zod';
+import { DomainError } from '../errors.js';
+import { detectImageType, type ImageMime, sharpFormatOf } from './image-type.js';
+import { type Watermark, watermarkLines, watermarkSvg } from './watermark.js';
+
+const MiB = 1024 * 1024;
+
+/** Limits and output settings for one report photo; every bound has a default (DESIGN.md §7: size- and pixel-capped). */
+export const photoOptionsSchema = z.strictObject({
+  /** Upload size cap, checked before anything is decoded. */
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(12 * MiB),
+  /** Pixel cap (width × height), checked from the header so a decompression bomb is refused before decoding. */
+  maxPixels: z.number().int().positive().default(40_000_000),
+  /** Long edge of the published copy; smaller photos are not enlarged. */
+  maxEdge: z.number().int().min(64).max(8192).default(1920),
+  jpegQuality: z.number().int().min(1).max(100).default(80),
+  /** Per sharp pipeline; a hostile image that makes libvips grind is abandoned instead of hanging the upload. */
+  timeoutSeconds: z.number().int().min(1).max(300).default(20),
+  /** Request field named in every rejection, e.g. `photos[2]`. */
+  field: z.string().min(1).optional(),
+});
+
+export type PhotoOptions = z.input<typeof photoOptionsSchema>;
+
+/** The evidence original (the uploaded bytes, untouched) and the watermarked, metadata-free copy shown to people. */
+export interface ProcessedPhoto {
+  /** `bytes` is the input buffer itself; width/height are as displayed (EXIF orientation applied). */
+  original: { bytes: Buffer; mime: ImageMime; width: number; height: number };
+  published: { bytes: Buffer; mime: 'image/jpeg'; width: number; height: number };
+}
+
+/**
+ * Validates an uploaded photo and renders its published copy: orientation fixed from EXIF, fitted into `maxEdge`,
+ * all metadata (EXIF, GPS, XMP, IPTC, ICC) stripped, watermark bottom-left. Every rejection of the input is a
+ * DomainError: `too_large` (bytes or pixels), `unsupported_media` (not JPEG/PNG/WebP by magic bytes), `invalid`
+ * (corrupt or truncated), `unprocessable` (decoding exceeded the timeout).
+ */
+export async function processPhoto(input: Buffer, opts: PhotoOptions, watermark: Watermark): Promise<ProcessedPhoto> {
+  const o = photoOptionsSchema.parse(opts);
+  const reject = (code: 'invalid' | 'too_large' | 'unsupported_media', message: string) =>
+    new DomainError(code, `photo: ${message}`, o.field);
+  if (Number.isNaN(watermark.takenAt.getTime())) throw reject('invalid', 'the capture time is not a valid date');
+  if (input.length > o.maxBytes) throw reject('too_large', `${input.length} bytes exceeds the limit of ${o.maxBytes}`);
+  const mime = detectImageType(input);
+  if (mime === undefined) throw reject('unsupported_media', 'not a JPEG, PNG or WebP image');
+  configureSharpOnce();
+
+  // failOn 'error' refuses truncated or corrupt pixel data; 'warning' would also refuse benign libjpeg warnings
+  // (e.g. extraneous bytes before a marker) that some handset firmware produces.
+  const decodeOptions: SharpOptions = { failOn: 'error', limitInputPixels: o.maxPixels };
+  const meta = await sharp(input, decodeOptions)
+    .metadata()
+    .catch((err: unknown) => {
+      throw decodeError(err, o);
+    });
+  // A polyglot file could carry one format's magic and be sniffed by libvips as another; only the sniffed one runs.
+  if (meta.format !== sharpFormatOf[mime]) throw reject('unsupported_media', 'not a JPEG, PNG or WebP image');
+
+  const decoded = await sharp(input, decodeOptions)
+    .timeout({ seconds: o.timeoutSeconds })
+    .rotate()
+    .resize({ width: o.maxEdge, height: o.maxEdge, fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true })
+    .catch((err: unknown) => {
+      throw decodeError(err, o);
+    });
+
+  // From here on the input is decoded pixels we produced: a failure is our bug, not the uploader's.
+  const { width, height, channels } = decoded.info;
+  if (channels !== 3) throw new Error(`photo: expected 3 sRGB channels after flatten, got ${channels}`);
+  const overlay = watermarkSvg({ width, height }, watermarkLines(watermark));
+  const bytes = await sharp(decoded.data, { raw: { width, height, channels } })
+    .timeout({ seconds: o.timeoutSeconds })
+    .composite([{ input: overlay, left: 0, top: 0 }])
+    .jpeg({ quality: o.jpegQuality })
+    .toBuffer()
+    .catch((err: unknown) => {
+      throw new Error('photo: rendering the published copy failed', { cause: err });
+    });
+
+  return {
+    original: { bytes: input, mime, width: meta.autoOrient.width, height: meta.autoOrient.height },
+    published: { bytes, mime: 'image/jpeg', width, height },
+  };
+}
+
+/** Maps a libvips failure on untrusted input to the DomainError the uploader sees. */
+function decodeError(err: unknown, o: z.output<typeof photoOptionsSchema>): DomainError {
+  const detail = (err instanceof Error ? err.message : String(err)).split('\n')[0]?.slice(0, 200) ?? '';
+  if (detail.includes('exceeds pixel limit')) {
+    return new DomainError(
+      'too_large',
+      `photo: the image exceeds the limit of ${o.maxPixels / 1e6} megapixels`,
+      o.field,
+    );
+  }
+  if (detail.startsWith('timeout')) {
+    return new DomainError('unprocessable', `photo: decoding took longer than ${o.timeoutSeconds} s`, o.field);
+  }
+  return new DomainError('invalid', `photo: the image is corrupt or truncated (${detail})`, o.field);
+}
+
+let sharpConfigured = false;
+
+/**
+ * libvips threads per image, process-wide. Its default (one per core) lets a burst of uploads starve GPS ingest on
+ * the appliance's few cores; two threads keep a single photo quick. Set on first use so importing has no effect.
+ */
+function configureSharpOnce(): void {
+  if (sharpConfigured) return;
+  sharp.concurrency(Math.min(2, availableParallelism()));
+  sharpConfigured = true;
+}
