@@ -174,6 +174,8 @@ export class WorkflowService {
       throw new DomainError('forbidden', 'this case is not assigned to your department');
     }
     const parsed = parseOrThrow(commandInputs[name], input ?? {}, 'body') as z.output<(typeof commandInputs)[N]>;
+    if (name === 'decideSpecial')
+      this.requireApprover(ctx, current, (parsed as z.output<typeof commandInputs.decideSpecial>).requestId);
     const draft: EventDraft = { type: spec.type, payload: spec.payload(parsed, current, this) };
     draft.provisional = this.needsProvisional(current, draft);
     return this.deps.store.append(caseId, [draft], { actor: actorOf(ctx), ip: ctx.ip, action: `case.${name}` });
@@ -212,6 +214,24 @@ export class WorkflowService {
       .returning({ counter: caseCounters.counter })
       .get();
     return formatCaseNumber({ division: this.deps.config.district.division, date, counter: row.counter });
+  }
+
+  /** Approving is a matter of position (DOMAIN.md §2): the wrong position gets 403, not a state conflict. */
+  private requireApprover(ctx: ServiceContext, c: CaseState, requestId: string): void {
+    const request = c.specialOps.find((r) => r.requestId === requestId);
+    if (!request)
+      throw new DomainError(
+        'not_found',
+        `body.requestId: no special-operation request ${requestId} on this case`,
+        'body.requestId',
+      );
+    const approvers = this.deps.config.fold.approvers[request.op];
+    if (!approvers.includes(ctx.principal.role)) {
+      throw new DomainError(
+        'forbidden',
+        `a ${ctx.principal.role} may not decide a ${request.op} request (approvers: ${approvers.join(', ')})`,
+      );
+    }
   }
 
   private needsProvisional(c: CaseState, draft: EventDraft): boolean {

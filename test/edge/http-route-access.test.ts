@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allowed } from '../../edge/auth/permissions.js';
+import type { Role } from '../../shared/case/roles.js';
+import { roles } from '../../shared/case/roles.js';
+import { DEMO_PASSWORD, EdgeHarness } from '../support/edge-harness.js';
+
+const people = roles.filter((r): r is Exclude<Role, 'system'> => r !== 'system');
+
+function concretePath(path: string): string {
+  return path
+    .replace('{id}', '018f3a2b-0000-7000-8000-000000000001')
+    .replace('{op}', 'return')
+    .replace('{sha256}', 'a'.repeat(64));
+}
+
+describe('every route declares who may call it', () => {
+  const h = new EdgeHarness();
+  const cookies = new Map<Role, { cookie: string; csrf: string }>();
+
+  beforeAll(async () => {
+    await h.start();
+    for (const role of people) {
+      const username = `${role.replace('_', '')}-acl`;
+      await h.node.services.auth.createUser({
+        username,
+        displayName: role,
+        role,
+        departmentId: role === 'handler' ? 'd1' : null,
+        password: DEMO_PASSWORD,
+      });
+      const s = await h.node.services.auth.login(username, DEMO_PASSWORD, `10.0.0.${people.indexOf(role)}`);
+      cookies.set(role, { cookie: `wanmi_session=${s.sessionToken}`, csrf: s.csrfToken });
+    }
+  });
+  afterAll(() => h.stop());
+
+  it('the registry lists every served route (nothing is served without a declared access)', () => {
+    const declared = new Set(h.node.registry.routes.map((r) => `${r.method} ${r.path.replace(/\{(\w+)\}/g, ':$1')}`));
+    const served = new Set(h.node.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`));
+    expect([...served].filter((r) => !declared.has(r))).toEqual([]);
+    expect(h.node.registry.routes.length).toBeGreaterThan(25);
+  });
+
+  it('unauthenticated requests get 401 everywhere except the public routes', async () => {
+    for (const r of h.node.registry.routes) {
+      const res = await h.node.app.request(concretePath(r.path), {
+        method: r.method,
+        headers: { 'content-type': 'application/json' },
+        ...(r.method === 'GET' ? {} : { body: '{}' }),
+      });
+      if (r.access === 'public') expect(res.status, `${r.method} ${r.path}`).not.toBe(401);
+      else expect(res.status, `${r.method} ${r.path}`).toBe(401);
+    }
+  });
+
+  it('each role gets 403 exactly where its permission table says no', async () => {
+    const table: string[] = [];
+    // Logout ends the session the rest of the matrix needs: it runs last.
+    const ordered = [...h.node.registry.routes].sort(
+      (a, b) => Number(a.path.endsWith('/logout')) - Number(b.path.endsWith('/logout')),
+    );
+    for (const r of ordered) {
+      if (r.access === 'public') continue;
+      for (const role of people) {
+        const { cookie, csrf } = cookies.get(role) ?? { cookie: '', csrf: '' };
+        const res = await h.node.app.request(concretePath(r.path), {
+          method: r.method,
+          headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+          ...(r.method === 'GET' ? {} : { body: '{}' }),
+        });
+        const may = allowed(role, r.access);
+        table.push(`${r.method} ${r.path} ${role} → ${res.status}`);
+        if (may) expect([401, 403], `${r.method} ${r.path} as ${role}`).not.toContain(res.status);
+        else expect(res.status, `${r.method} ${r.path} as ${role}`).toBe(403);
+      }
+    }
+    expect(table.length).toBe(h.node.registry.routes.filter((r) => r.access !== 'public').length * people.length);
+  });
+
+  it('a cookie session without the CSRF token cannot change anything', async () => {
+    const s = await h.node.services.auth.login('operator-acl', DEMO_PASSWORD, '10.0.1.1');
+    const cookie = `wanmi_session=${s.sessionToken}`;
+    const res = await h.node.app.request('/api/v1/reports', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ error: { code: 'forbidden', message: 'missing or wrong X-CSRF-Token header' } });
+  });
+
+  it('a bearer token works without CSRF (handsets), and an unknown token is 401', async () => {
+    const collector = await h.node.services.auth.createUser({
+      username: 'handset-7',
+      displayName: '采集员 7',
+      role: 'collector',
+      password: DEMO_PASSWORD,
+    });
+    const token = h.node.services.auth.issueToken(collector.id, 'handset 7');
+    const ok = await h.node.app.request('/api/v1/auth/me', { headers: { authorization: `Bearer ${token}` } });
+    expect(ok.status).toBe(200);
+    const bad = await h.node.app.request('/api/v1/auth/me', { headers: { authorization: 'Bearer wt_nope' } });
+    expect(bad.status).toBe(401);
+  });
+
+  it('logins are rate limited per username', async () => {
+    const attempts = [];
+    for (let i = 0; i < 7; i++) {
+      attempts.push(
+        (
+          await h.node.app.request('/api/v1/auth/login', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: 'operator-acl', password: `wrong-${i}` }),
+          })
+        ).status,
+      );
+    }
+    expect(attempts.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(attempts.slice(5)).toEqual([429, 429]);
+  });
+});
