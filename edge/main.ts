@@ -49,13 +49,15 @@ export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode
   const store = new CaseStore({ db, origin, hlc, foldConfig: config.fold, calendar: config.calendar, now });
   const geocoder = new Geocoder(db);
   geocoder.reload();
+  const directory = opts.directory ?? standardDirectory;
   const blobs = new BlobStore({ dir: join(dataDir, 'blobs'), db, now: () => new Date(now()) });
   const services: EdgeServices = {
     config,
     db,
     store,
     workflow: new WorkflowService({ db, store, config, origin, now }),
-    intake: new IntakeService({ db, store, config, directory: opts.directory ?? standardDirectory, geocoder, now }),
+    intake: new IntakeService({ db, store, config, directory, geocoder, now }),
+    directory,
     auth: new AuthService({
       db,
       sessionHours: config.auth.sessionHours,

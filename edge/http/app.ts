@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import { secureHeaders } from 'hono/secure-headers';
 import type { SpecialOp } from '../../shared/case/events.js';
+import type { CategoryDirectory } from '../../shared/codes/index.js';
 import { newId } from '../../shared/identity/ids.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { CaseStore } from '../cases/case.store.js';
@@ -17,6 +18,7 @@ import type { EdgeMetrics } from './metrics.js';
 import { RouteRegistry } from './registry.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { caseRoutes } from './routes/cases.routes.js';
+import { open311Routes } from './routes/open311.routes.js';
 import { photoRoutes, reportRoutes } from './routes/reports.routes.js';
 import { systemRoutes } from './routes/system.routes.js';
 
@@ -29,6 +31,7 @@ export interface EdgeServices {
   intake: IntakeService;
   auth: AuthService;
   metrics: EdgeMetrics;
+  directory: CategoryDirectory;
   uploads: import('./routes/reports.routes.js').PhotoUploads;
   now: () => number;
   ledger: (op: SpecialOp) => unknown[];
@@ -65,6 +68,7 @@ export function createEdgeApp(s: EdgeServices): { app: OpenAPIHono<EdgeEnv>; reg
   reportRoutes(app, registry, s);
   photoRoutes(app, registry, s);
   caseRoutes(app, registry, s);
+  open311Routes(app, registry, s, s.directory);
   return { app, registry };
 }
 

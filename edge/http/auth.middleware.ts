@@ -13,7 +13,9 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function resolvePrincipal(auth: AuthService): MiddlewareHandler<EdgeEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
-    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    // Open311 clients pass their key as `api_key` (GeoReport v2); it is the same bearer token.
+    const apiKey = c.req.path.startsWith('/open311/') ? c.req.query('api_key') : undefined;
+    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : apiKey;
     const cookie = getCookie(c, SESSION_COOKIE);
     c.set(
       'principal',

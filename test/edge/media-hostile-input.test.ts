@@ -1,7 +1,6 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { blobs } from '../../edge/db/schema.js';
 import { DomainError } from '../../edge/errors.js';
 import { BlobStore } from '../../edge/media/blob-store.js';
 import { type PhotoOptions, processPhoto } from '../../edge/media/photo-pipeline.js';
+import { pngBomb } from '../support/hostile-images.js';
 
 const watermark = { takenAt: new Date('2026-03-14T01:05:00Z'), place: '天宁区 延陵西路' };
 const field = { field: 'photos[1]' };
@@ -47,34 +47,6 @@ async function refusal(bytes: Buffer, opts: PhotoOptions = field): Promise<Domai
   expect(db.select().from(blobs).all()).toEqual([]);
   expect(readdirSync(tmp)).not.toContain('blobs');
   return outcome as DomainError;
-}
-
-/** A PNG chunk: length, type, data, CRC over type + data. */
-function pngChunk(type: string, data: Buffer): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/**
- * A real, valid decompression bomb: a 1-bit greyscale PNG of width × height black pixels that deflates to a few
- * tens of KB. Built with zlib because having sharp encode 400 megapixels takes ~7 s and gives 1.2 MB.
- */
-function pngBomb(width: number, height: number): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([1, 0, 0, 0, 0], 8); // bit depth 1, greyscale, deflate, adaptive filter, no interlace
-  const scanlines = Buffer.alloc((1 + Math.ceil(width / 8)) * height); // filter byte 0 + zero bits per row
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', deflateSync(scanlines, { level: 9 })),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
 }
 
 describe('hostile or broken uploads are refused with a clear DomainError and nothing is stored', () => {
