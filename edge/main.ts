@@ -6,6 +6,7 @@ import { standardDirectory } from '../shared/codes/index.js';
 import { HybridLogicalClock } from '../shared/identity/hlc.js';
 import { AuthService } from './auth/auth.service.js';
 import { CaseStore } from './cases/case.store.js';
+import { ClockSweep } from './cases/clock-sweep.feature.js';
 import { WorkflowService } from './cases/workflow.service.js';
 import type { EdgeConfig } from './config/edge-config.js';
 import type { EdgeDb } from './db/open.js';
@@ -24,6 +25,7 @@ export interface EdgeNode {
   db: EdgeDb;
   services: EdgeServices;
   geocoder: Geocoder;
+  sweep: ClockSweep;
   app: ReturnType<typeof createEdgeApp>['app'];
   registry: ReturnType<typeof createEdgeApp>['registry'];
   close(): void;
@@ -74,12 +76,35 @@ export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode
     now,
     ledger: (op) => ledgerQuery(db, op),
   };
+  const sweep = new ClockSweep({
+    db,
+    calendar: config.calendar,
+    thresholds: config.thresholds,
+    now,
+    onAlerts: (alerts) =>
+      console.log(
+        JSON.stringify({ level: 'warn', msg: 'clock alerts', count: alerts.length, alerts: alerts.slice(0, 20) }),
+      ),
+  });
   const { app, registry } = createEdgeApp(services);
-  return { config, db, services, geocoder, app, registry, close: () => db.$client.close() };
+  return {
+    config,
+    db,
+    services,
+    geocoder,
+    sweep,
+    app,
+    registry,
+    close: () => {
+      sweep.stop();
+      db.$client.close();
+    },
+  };
 }
 
 /** Serves the node's HTTP API; resolves with the bound port. */
 export function startEdge(node: EdgeNode): Promise<{ port: number; stop: () => Promise<void> }> {
+  node.sweep.start();
   return new Promise((resolvePort) => {
     const server = serve(
       { fetch: node.app.fetch, hostname: node.config.http.host, port: node.config.http.port },

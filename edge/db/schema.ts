@@ -220,3 +220,20 @@ export const blobs = sqliteTable('blobs', {
   sourceSha256: text('source_sha256'),
   createdAt: text('created_at').notNull(),
 });
+
+/** Traffic-light changes found by the clock sweep (预警/超期): one row per case, step clock and level reached. */
+export const clockAlerts = sqliteTable(
+  'clock_alerts',
+  {
+    caseId: text('case_id').notNull(),
+    step: text('step').notNull(),
+    startedAt: integer('started_at').notNull(),
+    level: text('level').notNull(),
+    deadline: integer('deadline').notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('clock_alerts_key').on(t.caseId, t.step, t.startedAt, t.level),
+    index('clock_alerts_at').on(t.at),
+  ],
+);

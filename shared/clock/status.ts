@@ -59,10 +59,10 @@ export type ClockStatus =
 
 type Interval = readonly [number, number];
 
-/** Merges suspensions that began before `horizon` into sorted, disjoint intervals clipped to start at `startedAt`. */
+/** Merges suspensions that began by `horizon` (one starting exactly now already pauses the clock) into sorted, disjoint intervals clipped to start at `startedAt`. */
 function knownSuspensions(clock: StepClock, horizon: number): Interval[] {
   const spans = clock.suspensions
-    .filter((s) => s.from < horizon)
+    .filter((s) => s.from <= horizon)
     .map((s): Interval => [Math.max(s.from, clock.startedAt), s.to ?? Number.POSITIVE_INFINITY])
     .filter(([from, to]) => to > from)
     .sort((a, b) => a[0] - b[0]);

@@ -79,17 +79,20 @@ export class EdgeHarness {
     this.clock += minutes * 60_000;
   }
 
-  async as(role: Role): Promise<Session> {
+  /** A logged-in session for the role (created once; `fresh` logs in again, e.g. after the clock jumped days). */
+  async as(role: Role, opts: { fresh?: boolean } = {}): Promise<Session> {
     const cached = this.sessions.get(role);
-    if (cached) return cached;
+    if (cached && !opts.fresh) return cached;
     const username = `${role.replace('_', '')}1`;
-    const user = await this.node.services.auth.createUser({
-      username,
-      displayName: `${role} 1`,
-      role,
-      departmentId: role === 'handler' ? DEPARTMENT : null,
-      password: DEMO_PASSWORD,
-    });
+    const user = cached
+      ? { id: cached.userId }
+      : await this.node.services.auth.createUser({
+          username,
+          displayName: `${role} 1`,
+          role,
+          departmentId: role === 'handler' ? DEPARTMENT : null,
+          password: DEMO_PASSWORD,
+        });
     const res = await fetch(`${this.base}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -73,6 +73,17 @@ CREATE INDEX `cases_category` ON `cases` (`category`,`updated_at`);--> statement
 CREATE INDEX `cases_department` ON `cases` (`department_id`,`status`);--> statement-breakpoint
 CREATE INDEX `cases_grid` ON `cases` (`grid_code`);--> statement-breakpoint
 CREATE INDEX `cases_category_code` ON `cases` (`category_kind`,`category_code`,`reported_at`);--> statement-breakpoint
+CREATE TABLE `clock_alerts` (
+	`case_id` text NOT NULL,
+	`step` text NOT NULL,
+	`started_at` integer NOT NULL,
+	`level` text NOT NULL,
+	`deadline` integer NOT NULL,
+	`at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `clock_alerts_key` ON `clock_alerts` (`case_id`,`step`,`started_at`,`level`);--> statement-breakpoint
+CREATE INDEX `clock_alerts_at` ON `clock_alerts` (`at`);--> statement-breakpoint
 CREATE TABLE `components` (
 	`id` text PRIMARY KEY NOT NULL,
 	`category_code` text NOT NULL,

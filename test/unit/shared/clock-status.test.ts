@@ -33,6 +33,12 @@ describe('a running clock', () => {
 });
 
 describe('postponement (缓办/挂账) stops the clock', () => {
+  it('a suspension that begins at this very instant already pauses the clock (approval and read in one millisecond)', () => {
+    const now = at('2026-01-05 10:00');
+    const clock = handlingClock('2026-01-05 10:00', twoWorkingDays, { suspensions: [{ from: now, to: null }] });
+    expect(clockStatus(cal, clock, now)).toMatchObject({ state: 'suspended', deadline: null, suspendedSince: now });
+  });
+
   it('a suspension in the middle pushes the deadline by exactly the suspended working time', () => {
     const suspension = { from: at('2026-01-05 10:00'), to: at('2026-01-06 11:00') };
     const clock = handlingClock('2026-01-05 09:00', twoWorkingDays, { suspensions: [suspension] });

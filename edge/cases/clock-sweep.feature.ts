@@ -1,0 +1,85 @@
+import { and, isNotNull, sql } from 'drizzle-orm';
+import type { ClockThresholds, StepClock, TrafficLight, WorkingCalendar } from '../../shared/clock/index.js';
+import { clockStatus } from '../../shared/clock/index.js';
+import type { EdgeDb } from '../db/open.js';
+import { cases, clockAlerts } from '../db/schema.js';
+
+export interface ClockAlert {
+  caseId: string;
+  caseNumber: string | null;
+  step: string;
+  level: Exclude<TrafficLight, 'green'>;
+  deadline: number;
+}
+
+export interface ClockSweepDeps {
+  db: EdgeDb;
+  calendar: WorkingCalendar;
+  thresholds: ClockThresholds;
+  now: () => number;
+  /** Called with the alerts raised by one sweep (console, MQTT, SSE). */
+  onAlerts?: (alerts: ClockAlert[]) => void;
+  intervalMs?: number;
+}
+
+/**
+ * The overdue sweep: finds running clocks that turned yellow (预警) or red (超期) since the last sweep and records
+ * each change once. Cases are read from the projection's running clock only, so a sweep is one indexed scan.
+ */
+export class ClockSweep {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: ClockSweepDeps) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.sweep(), this.deps.intervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  sweep(): ClockAlert[] {
+    const { db, calendar, thresholds } = this.deps;
+    const now = this.deps.now();
+    const rows = db
+      .select({
+        id: cases.id,
+        caseNumber: cases.caseNumber,
+        clock: sql<string>`json_extract(${cases.state}, '$.clocks.' || ${cases.activeStep})`,
+      })
+      .from(cases)
+      .where(and(isNotNull(cases.deadline), isNotNull(cases.activeStep)))
+      .all();
+    const raised: ClockAlert[] = [];
+    const at = new Date(now).toISOString();
+    db.$client.transaction(() => {
+      for (const r of rows) {
+        const clock = JSON.parse(r.clock) as StepClock;
+        const status = clockStatus(calendar, clock, now, thresholds);
+        if (status.state !== 'running' || status.light === 'green' || status.deadline === null) continue;
+        const levels: ('yellow' | 'red')[] = status.light === 'red' ? ['yellow', 'red'] : ['yellow'];
+        for (const level of levels) {
+          const inserted = db
+            .insert(clockAlerts)
+            .values({
+              caseId: r.id,
+              step: clock.step,
+              startedAt: clock.startedAt,
+              level,
+              deadline: status.deadline,
+              at,
+            })
+            .onConflictDoNothing()
+            .run();
+          if (inserted.changes > 0)
+            raised.push({ caseId: r.id, caseNumber: r.caseNumber, step: clock.step, level, deadline: status.deadline });
+        }
+      }
+    })();
+    if (raised.length) this.deps.onAlerts?.(raised);
+    return raised;
+  }
+}
