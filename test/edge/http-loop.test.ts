@@ -66,7 +66,11 @@ describe('the full case loop over HTTP', () => {
     const filed = await step(operator, 'file', {}, 'filed');
     expect(filed.case.caseNumber).toBe('320481-20260302-00001');
     // The district took the city's supervision step: provisional until the city confirms.
-    expect(filed.case.provisional.map((p) => p.type)).toEqual(['verification_requested', 'verification_recorded', 'filed']);
+    expect(filed.case.provisional.map((p) => p.type)).toEqual([
+      'verification_requested',
+      'verification_recorded',
+      'filed',
+    ]);
     const dispatched = await step(dispatcher, 'dispatch', { departmentId: DEPARTMENT }, 'dispatched');
     expect(dispatched.clocks.find((c) => c.step === 'handle')).toMatchObject({ state: 'running', light: 'green' });
     await step(handler, 'sign', {}, 'handling');
