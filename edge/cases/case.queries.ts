@@ -1,33 +1,19 @@
 import type { SQL } from 'drizzle-orm';
-import { and, asc, eq, gt, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { CaseStatus } from '../../shared/case/status.js';
 import type { ClockStatus, ClockThresholds, StepClock, WorkingCalendar } from '../../shared/clock/index.js';
 import { clockStatus } from '../../shared/clock/index.js';
 import { parseOrThrow } from '../../shared/validation.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { EdgeDb } from '../db/open.js';
 import { cases } from '../db/schema.js';
-
-/** Work queues per role (DOMAIN.md §2): what each position has to do next. */
-export const queues = {
-  accept: ['reported'],
-  verify: ['verifying'],
-  file: ['accepted', 'verified'],
-  dispatch: ['filed'],
-  handle: ['dispatched', 'handling'],
-  check: ['handled', 'checking'],
-  rework: ['check_failed'],
-  close: ['checked'],
-  suspended: ['postponed', 'ledgered'],
-} as const satisfies Record<string, readonly CaseStatus[]>;
+import { queueNames } from './queues.js';
 
 export const caseListQuerySchema = z.strictObject({
   queue: z
-    .enum(
-      ['all', ...Object.keys(queues), 'approvals', 'overdue', 'provisional', 'conflicts'] as [string, ...string[]],
-      { error: `must be one of all, ${Object.keys(queues).join(', ')}, approvals, overdue, provisional, conflicts` },
-    )
+    .enum(['all', ...queueNames, 'approvals', 'overdue', 'provisional', 'conflicts'] as [string, ...string[]], {
+      error: `must be one of all, ${queueNames.join(', ')}, approvals, overdue, provisional, conflicts`,
+    })
     .default('all'),
   departmentId: z.string().max(100).optional(),
   gridCode: z
@@ -71,9 +57,9 @@ export function listCases(
 ) {
   const q = parseOrThrow(caseListQuerySchema, rawQuery, 'query');
   const where: SQL[] = [];
-  if (q.queue in queues) where.push(inArray(cases.status, [...queues[q.queue as keyof typeof queues]]));
+  if ((queueNames as readonly string[]).includes(q.queue)) where.push(eq(cases.queue, q.queue));
   if (q.queue === 'approvals') where.push(gt(cases.pendingApprovals, 0));
-  if (q.queue === 'overdue') where.push(and(isNotNull(cases.deadline), lt(cases.deadline, now)) as SQL);
+  if (q.queue === 'overdue') where.push(lt(cases.due, now));
   if (q.queue === 'provisional') where.push(gt(cases.provisionalPending, 0));
   if (q.queue === 'conflicts') where.push(gt(cases.conflicts, 0));
   const department = p.role === 'handler' ? (p.departmentId ?? '') : q.departmentId;
@@ -106,7 +92,8 @@ export function listCases(
     })
     .from(cases)
     .where(filter)
-    .orderBy(sql`${cases.deadline} IS NULL`, asc(cases.deadline), asc(cases.id))
+    // (due, id) is the order of every queue index, so a page is an index range read, never a sort.
+    .orderBy(asc(cases.due), asc(cases.id))
     .limit(q.limit)
     .offset(q.offset)
     .all();

@@ -10,8 +10,9 @@ import type { HybridLogicalClock } from '../../shared/identity/hlc.js';
 import { newId } from '../../shared/identity/ids.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { EdgeDb } from '../db/open.js';
-import { cases, events, nodeState } from '../db/schema.js';
+import { cases, events, NO_DEADLINE, nodeState } from '../db/schema.js';
 import { DomainError } from '../errors.js';
+import { queueOf } from './queues.js';
 
 export interface EventDraft {
   type: CaseEventType;
@@ -145,6 +146,7 @@ export class CaseStore {
 
   private writeProjection(state: CaseState, eventCount: number): void {
     const { activeStep, deadline } = activeClock(state, this.deps.calendar, this.deps.now());
+    const running = activeStep ? state.clocks[activeStep as keyof typeof state.clocks] : undefined;
     const row = {
       id: state.caseId ?? '',
       caseNumber: state.caseNumber,
@@ -167,6 +169,9 @@ export class CaseStore {
       updatedAt: state.updatedAt,
       activeStep,
       deadline,
+      activeClock: running ? JSON.stringify(running) : null,
+      due: deadline ?? NO_DEADLINE,
+      queue: queueOf(state.status),
       urged: state.urges.length,
       conflicts: state.conflicts.length,
       provisionalPending: state.provisional.filter((p) => p.state === 'pending').length,

@@ -1,8 +1,8 @@
-import { and, isNotNull, sql } from 'drizzle-orm';
+import { and, isNotNull, lt } from 'drizzle-orm';
 import type { ClockThresholds, StepClock, TrafficLight, WorkingCalendar } from '../../shared/clock/index.js';
 import { clockStatus } from '../../shared/clock/index.js';
 import type { EdgeDb } from '../db/open.js';
-import { cases, clockAlerts } from '../db/schema.js';
+import { cases, clockAlerts, NO_DEADLINE } from '../db/schema.js';
 
 export interface ClockAlert {
   caseId: string;
@@ -48,15 +48,17 @@ export class ClockSweep {
       .select({
         id: cases.id,
         caseNumber: cases.caseNumber,
-        clock: sql<string>`json_extract(${cases.state}, '$.clocks.' || ${cases.activeStep})`,
+        clock: cases.activeClock,
       })
       .from(cases)
-      .where(and(isNotNull(cases.deadline), isNotNull(cases.activeStep)))
+      // Only running clocks past the yellow threshold can change colour; `due` is indexed.
+      .where(and(isNotNull(cases.activeClock), lt(cases.due, NO_DEADLINE)))
       .all();
     const raised: ClockAlert[] = [];
     const at = new Date(now).toISOString();
     db.$client.transaction(() => {
       for (const r of rows) {
+        if (!r.clock) continue;
         const clock = JSON.parse(r.clock) as StepClock;
         const status = clockStatus(calendar, clock, now, thresholds);
         if (status.state !== 'running' || status.light === 'green' || status.deadline === null) continue;

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -45,9 +46,14 @@ export const cases = sqliteTable(
     filedAt: text('filed_at'),
     closedAt: text('closed_at'),
     updatedAt: text('updated_at'),
-    /** The step whose clock runs now and its deadline (epoch ms), for queues sorted by time left. */
+    /** The step whose clock runs now, its deadline (epoch ms) and the clock itself, for queues sorted by time left. */
     activeStep: text('active_step'),
     deadline: integer('deadline'),
+    activeClock: text('active_clock'),
+    /** Sort key: the deadline, or NO_DEADLINE when no clock runs, so every queue reads in index order. */
+    due: integer('due').notNull(),
+    /** The work queue the case waits in (accept, verify, file, dispatch, handle, check, rework, close, suspended, done). */
+    queue: text('queue').notNull(),
     urged: integer('urged').notNull().default(0),
     conflicts: integer('conflicts').notNull().default(0),
     provisionalPending: integer('provisional_pending').notNull().default(0),
@@ -57,13 +63,19 @@ export const cases = sqliteTable(
   },
   (t) => [
     uniqueIndex('cases_number').on(t.caseNumber),
-    index('cases_queue').on(t.status, t.deadline),
-    index('cases_category').on(t.category, t.updatedAt),
-    index('cases_department').on(t.departmentId, t.status),
+    index('cases_queue').on(t.queue, t.due, t.id),
+    index('cases_due').on(t.due, t.id),
+    index('cases_department').on(t.departmentId, t.queue, t.due),
+    index('cases_approvals').on(t.due, t.id).where(sql`pending_approvals > 0`),
+    index('cases_provisional').on(t.due, t.id).where(sql`provisional_pending > 0`),
+    index('cases_conflicts').on(t.due, t.id).where(sql`conflicts > 0`),
     index('cases_grid').on(t.gridCode),
     index('cases_category_code').on(t.categoryKind, t.categoryCode, t.reportedAt),
   ],
 );
+
+/** `due` of a case with no running clock: after every real deadline. */
+export const NO_DEADLINE = 8_640_000_000_000_000;
 
 /** Case-number counters per local date (`<division>-<yyyymmdd>-<counter>`). */
 export const caseCounters = sqliteTable('case_counters', {

@@ -62,30 +62,37 @@ export async function processPhoto(input: Buffer, opts: PhotoOptions, watermark:
   // A polyglot file could carry one format's magic and be sniffed by libvips as another; only the sniffed one runs.
   if (meta.format !== sharpFormatOf[mime]) throw reject('unsupported_media', 'not a JPEG, PNG or WebP image');
 
-  const decoded = await sharp(input, decodeOptions)
+  // One libvips pass: decode, orient, fit, composite the watermark, encode. The overlay is sized from the header
+  // (floor of the fitted size, so never larger than the output) and pinned bottom-left.
+  const { width: srcWidth, height: srcHeight } = meta.autoOrient;
+  const scale = Math.min(1, o.maxEdge / Math.max(srcWidth, srcHeight));
+  const fitted = {
+    width: Math.max(1, Math.floor(srcWidth * scale)),
+    height: Math.max(1, Math.floor(srcHeight * scale)),
+  };
+  // A full-size SVG overlay costs a full-size rasterise and blend; the text box alone is a few KB of pixels. The box
+  // is at most the short side wide, so it fits whichever way libvips orders rotation and compositing.
+  const lines = watermarkLines(watermark);
+  const side = Math.min(fitted.width, fitted.height);
+  const fontSize = Math.min(64, Math.max(8, Math.round(side * 0.035)));
+  const boxHeight = Math.min(side, Math.round(fontSize * 0.6) * 2 + lines.length * Math.round(fontSize * 1.3));
+  const overlay = watermarkSvg({ width: side, height: boxHeight }, lines, { fontSize });
+  let pipeline = sharp(input, decodeOptions)
     .timeout({ seconds: o.timeoutSeconds })
     .rotate()
-    .resize({ width: o.maxEdge, height: o.maxEdge, fit: 'inside', withoutEnlargement: true })
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb')
-    .raw({ depth: 'uchar' })
+    .resize({ width: o.maxEdge, height: o.maxEdge, fit: 'inside', withoutEnlargement: true });
+  // Only pay for what the input needs: most handset JPEGs are opaque sRGB already.
+  if (meta.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
+  if (meta.space !== 'srgb') pipeline = pipeline.toColourspace('srgb');
+  const rendered = await pipeline
+    .composite([{ input: overlay, gravity: 'southwest' }])
+    .jpeg({ quality: o.jpegQuality })
     .toBuffer({ resolveWithObject: true })
     .catch((err: unknown) => {
       throw decodeError(err, o);
     });
-
-  // From here on the input is decoded pixels we produced: a failure is our bug, not the uploader's.
-  const { width, height, channels } = decoded.info;
-  if (channels !== 3) throw new Error(`photo: expected 3 sRGB channels after flatten, got ${channels}`);
-  const overlay = watermarkSvg({ width, height }, watermarkLines(watermark));
-  const bytes = await sharp(decoded.data, { raw: { width, height, channels } })
-    .timeout({ seconds: o.timeoutSeconds })
-    .composite([{ input: overlay, left: 0, top: 0 }])
-    .jpeg({ quality: o.jpegQuality })
-    .toBuffer()
-    .catch((err: unknown) => {
-      throw new Error('photo: rendering the published copy failed', { cause: err });
-    });
+  const { width, height } = rendered.info;
+  const bytes = rendered.data;
 
   return {
     original: { bytes: input, mime, width: meta.autoOrient.width, height: meta.autoOrient.height },

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import * as edge from './edge.bench.js';
 import * as geo from './geo.bench.js';
 
 /** A bench module: `run` measures one area and returns a JSON-ready summary. */
@@ -7,7 +8,10 @@ interface BenchModule {
 }
 
 // Add new bench modules here; they run in this order. `npm run bench -- geo` runs only the named ones.
-const benches: readonly (readonly [name: string, module: BenchModule])[] = [['geo', geo]];
+const benches: readonly (readonly [name: string, module: BenchModule])[] = [
+  ['geo', geo],
+  ['edge', edge],
+];
 
 function machine(): Record<string, unknown> {
   const cpus = os.cpus();

@@ -59,6 +59,9 @@ CREATE TABLE `cases` (
 	`updated_at` text,
 	`active_step` text,
 	`deadline` integer,
+	`active_clock` text,
+	`due` integer NOT NULL,
+	`queue` text NOT NULL,
 	`urged` integer DEFAULT 0 NOT NULL,
 	`conflicts` integer DEFAULT 0 NOT NULL,
 	`provisional_pending` integer DEFAULT 0 NOT NULL,
@@ -68,9 +71,12 @@ CREATE TABLE `cases` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `cases_number` ON `cases` (`case_number`);--> statement-breakpoint
-CREATE INDEX `cases_queue` ON `cases` (`status`,`deadline`);--> statement-breakpoint
-CREATE INDEX `cases_category` ON `cases` (`category`,`updated_at`);--> statement-breakpoint
-CREATE INDEX `cases_department` ON `cases` (`department_id`,`status`);--> statement-breakpoint
+CREATE INDEX `cases_queue` ON `cases` (`queue`,`due`,`id`);--> statement-breakpoint
+CREATE INDEX `cases_due` ON `cases` (`due`,`id`);--> statement-breakpoint
+CREATE INDEX `cases_department` ON `cases` (`department_id`,`queue`,`due`);--> statement-breakpoint
+CREATE INDEX `cases_approvals` ON `cases` (`due`,`id`) WHERE pending_approvals > 0;--> statement-breakpoint
+CREATE INDEX `cases_provisional` ON `cases` (`due`,`id`) WHERE provisional_pending > 0;--> statement-breakpoint
+CREATE INDEX `cases_conflicts` ON `cases` (`due`,`id`) WHERE conflicts > 0;--> statement-breakpoint
 CREATE INDEX `cases_grid` ON `cases` (`grid_code`);--> statement-breakpoint
 CREATE INDEX `cases_category_code` ON `cases` (`category_kind`,`category_code`,`reported_at`);--> statement-breakpoint
 CREATE TABLE `clock_alerts` (
