@@ -75,6 +75,7 @@ export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode
     }),
     now,
     ledger: (op) => ledgerQuery(db, op),
+    reloadGeocoder: () => void geocoder.reload(),
   };
   const sweep = new ClockSweep({
     db,

@@ -11,9 +11,10 @@ import { parseOrThrow } from '../../shared/validation.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { Permission } from '../auth/permissions.js';
 import { allowed } from '../auth/permissions.js';
+import { findResponsibleDepartment } from '../basedata/index.js';
 import type { EdgeConfig } from '../config/edge-config.js';
 import type { EdgeDb } from '../db/open.js';
-import { caseCounters, standards } from '../db/schema.js';
+import { caseCounters, components, departments, standards } from '../db/schema.js';
 import { DomainError } from '../errors.js';
 import type { CaseStore, EventDraft } from './case.store.js';
 
@@ -187,6 +188,42 @@ export class WorkflowService {
     const request = state.specialOps.findLast((r) => r.op === op && r.decision === null);
     if (!request) throw new DomainError('conflict', `the ${op} request was not recorded`);
     return this.run(ctx, caseId, 'decideSpecial', { requestId: request.requestId, approved: true });
+  }
+
+  /**
+   * Who should handle the case (DOMAIN.md §2 step 3): a component case goes to the component's owner department
+   * (主管部门, matched by credit code), otherwise the most specific row of the responsibility table.
+   */
+  suggestDepartment(
+    ctx: ServiceContext,
+    caseId: string,
+  ): { departmentId: string; name: string | null; basis: 'component_owner' | 'responsibility' } | null {
+    requirePermission(ctx, 'case.dispatch');
+    const c = this.deps.store.get(caseId);
+    if (!c) throw new DomainError('not_found', `case ${caseId} does not exist`);
+    const named = (departmentId: string, basis: 'component_owner' | 'responsibility') => ({
+      departmentId,
+      name:
+        this.deps.db.select({ name: departments.name }).from(departments).where(eq(departments.id, departmentId)).get()
+          ?.name ?? null,
+      basis,
+    });
+    if (c.componentId) {
+      const owner = this.deps.db
+        .select({ id: departments.id })
+        .from(components)
+        .innerJoin(departments, eq(departments.creditCode, components.deptCode))
+        .where(eq(components.id, c.componentId))
+        .get();
+      if (owner) return named(owner.id, 'component_owner');
+    }
+    if (!c.categoryRef || !c.gridCode) return null;
+    const departmentId = findResponsibleDepartment(this.deps.db, {
+      kind: c.categoryRef.kind,
+      code: c.categoryRef.code,
+      gridCode: c.gridCode,
+    });
+    return departmentId ? named(departmentId, 'responsibility') : null;
   }
 
   /** The handling limit from the city's standards table for the case's category, else the configured default. */

@@ -17,6 +17,7 @@ import { errorBody, onError } from './errors.js';
 import type { EdgeMetrics } from './metrics.js';
 import { RouteRegistry } from './registry.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { basedataRoutes } from './routes/basedata.routes.js';
 import { caseRoutes } from './routes/cases.routes.js';
 import { open311Routes } from './routes/open311.routes.js';
 import { photoRoutes, reportRoutes } from './routes/reports.routes.js';
@@ -35,6 +36,8 @@ export interface EdgeServices {
   uploads: import('./routes/reports.routes.js').PhotoUploads;
   now: () => number;
   ledger: (op: SpecialOp) => unknown[];
+  /** Rebuilds the grid and component indexes after an import. */
+  reloadGeocoder: () => void;
 }
 
 /** The `api` feature's Hono app: middleware, then every route with its declared access. */
@@ -68,6 +71,7 @@ export function createEdgeApp(s: EdgeServices): { app: OpenAPIHono<EdgeEnv>; reg
   reportRoutes(app, registry, s);
   photoRoutes(app, registry, s);
   caseRoutes(app, registry, s);
+  basedataRoutes(app, registry, s);
   open311Routes(app, registry, s, s.directory);
   return { app, registry };
 }

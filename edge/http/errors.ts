@@ -11,7 +11,12 @@ export function errorBody(code: string, message: string, field?: string) {
 
 /** The single `onError`: typed domain errors map to their status; anything else is a logged 500 without details. */
 export function onError(err: Error, c: Context): Response {
-  if (err instanceof DomainError) return c.json(errorBody(err.code, err.message, err.field), errorStatus[err.code]);
+  if (err instanceof DomainError) {
+    // Import rejections carry every bad row (row, column, reason) so the file can be fixed in one go.
+    const problems = 'problems' in err ? (err as { problems: unknown }).problems : undefined;
+    const body = errorBody(err.code, err.message, err.field);
+    return c.json(problems ? { error: { ...body.error, problems } } : body, errorStatus[err.code]);
+  }
   if (err instanceof ValidationError) return c.json(errorBody('invalid', err.message, err.field), 400);
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;

@@ -131,6 +131,20 @@ export function caseRoutes(app: OpenAPIHono<EdgeEnv>, registry: RouteRegistry, s
     },
   );
 
+  defineRoute(
+    app,
+    registry,
+    'case.dispatch',
+    {
+      method: 'get',
+      path: '/api/v1/cases/{id}/dispatch-suggestion',
+      summary: 'the department to dispatch to: component owner, else the responsibility table',
+      request: { params: caseIdParam },
+      responses: { 200: json('{suggestion: {departmentId, name, basis} | null}'), ...errorResponses, ...notFound },
+    },
+    (c) => c.json({ suggestion: s.workflow.suggestDepartment(ctxOf(c), c.req.valid('param').id) }, 200),
+  );
+
   for (const a of actions) {
     defineRoute(
       app,
