@@ -23,6 +23,24 @@ export const TEST_GRID = {
   ],
 };
 
+/** Inserts TEST_GRID (idempotent), so reports inside it are placed and others are outside the district. */
+export function insertTestGrid(node: EdgeNode): void {
+  node.db
+    .insert(grids)
+    .values({
+      code: TEST_GRID.code,
+      streetCode: '320481001',
+      communityCode: '320481001001',
+      geometry: JSON.stringify({ type: 'Polygon', coordinates: [TEST_GRID.ring] }),
+      minLon: 119.47,
+      minLat: 31.41,
+      maxLon: 119.5,
+      maxLat: 31.43,
+    })
+    .onConflictDoNothing()
+    .run();
+}
+
 export interface Session {
   role: Role;
   userId: string;
@@ -54,19 +72,7 @@ export class EdgeHarness {
       ...overrides,
     });
     this.node = buildEdge(config, { now: () => this.clock });
-    this.node.db
-      .insert(grids)
-      .values({
-        code: TEST_GRID.code,
-        streetCode: '320481001',
-        communityCode: '320481001001',
-        geometry: JSON.stringify({ type: 'Polygon', coordinates: [TEST_GRID.ring] }),
-        minLon: 119.47,
-        minLat: 31.41,
-        maxLon: 119.5,
-        maxLat: 31.43,
-      })
-      .run();
+    insertTestGrid(this.node);
     this.node.geocoder.reload();
     const { port, stop } = await startEdge(this.node);
     this.base = `http://127.0.0.1:${port}`;

@@ -12,10 +12,10 @@ import { pathToFileURL } from 'node:url';
 import { eq } from 'drizzle-orm';
 import type { EdgeConfig } from '../../edge/config/edge-config.js';
 import { parseEdgeConfig } from '../../edge/config/edge-config.js';
-import { grids, users } from '../../edge/db/schema.js';
+import { users } from '../../edge/db/schema.js';
 import type { EdgeNode } from '../../edge/main.js';
 import { buildEdge, startEdge } from '../../edge/main.js';
-import { DEMO_PASSWORD, TEST_GRID } from './edge-harness.js';
+import { DEMO_PASSWORD, insertTestGrid } from './edge-harness.js';
 
 export const COLLECTOR_USERNAME = 'crash-collector';
 
@@ -64,21 +64,7 @@ async function ensureToken(node: EdgeNode, dataDir: string): Promise<void> {
 }
 
 function ensureGrid(node: EdgeNode): void {
-  node.db
-    .insert(grids)
-    .values({
-      code: TEST_GRID.code,
-      streetCode: '320481001',
-      communityCode: '320481001001',
-      geometry: JSON.stringify({ type: 'Polygon', coordinates: [TEST_GRID.ring] }),
-      minLon: 119.47,
-      minLat: 31.41,
-      maxLon: 119.5,
-      maxLat: 31.43,
-    })
-    .onConflictDoNothing()
-    .run();
-  node.geocoder.reload();
+  insertTestGrid(node);
 }
 
 /** Resolves on the first `GO` line; exits the process when stdin closes (the test that spawned us is gone). */

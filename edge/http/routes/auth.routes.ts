@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Principal } from '../../auth/auth.service.js';
 import { DomainError } from '../../errors.js';
 import type { EdgeServices } from '../app.js';
 import { SESSION_COOKIE } from '../auth.middleware.js';
@@ -15,6 +16,11 @@ const loginSchema = z.strictObject({
   password: z.string({ error: 'is required' }).min(1, { error: 'is required' }).max(200),
 });
 const ok = (description: string) => ({ 200: { description, content: { 'application/json': { schema: anyObject } } } });
+
+/** What a client may know about the logged-in user (never the password hash or session token). */
+function userView(p: Principal) {
+  return { id: p.userId, username: p.username, displayName: p.displayName, role: p.role, departmentId: p.departmentId };
+}
 
 export function authRoutes(app: OpenAPIHono<EdgeEnv>, registry: RouteRegistry, s: EdgeServices): void {
   defineRoute(
@@ -41,13 +47,7 @@ export function authRoutes(app: OpenAPIHono<EdgeEnv>, registry: RouteRegistry, s
       const p = r.principal;
       return c.json(
         {
-          user: {
-            id: p.userId,
-            username: p.username,
-            displayName: p.displayName,
-            role: p.role,
-            departmentId: p.departmentId,
-          },
+          user: userView(p),
           csrfToken: r.csrfToken,
         },
         200,
@@ -87,13 +87,7 @@ export function authRoutes(app: OpenAPIHono<EdgeEnv>, registry: RouteRegistry, s
       const p = ctxOf(c).principal;
       return c.json(
         {
-          user: {
-            id: p.userId,
-            username: p.username,
-            displayName: p.displayName,
-            role: p.role,
-            departmentId: p.departmentId,
-          },
+          user: userView(p),
           csrfToken: p.csrfToken,
         },
         200,

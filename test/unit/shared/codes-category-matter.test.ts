@@ -8,14 +8,7 @@ import {
   parseDivisionCode,
   parseMatterCode,
 } from '../../../shared/codes/index.js';
-
-/** Matches a ValidationError naming `field`, with `rule` exactly (string) or in part (RegExp). */
-const rejection = (field: string, rule: string | RegExp = /./u) =>
-  expect.objectContaining({
-    name: 'ValidationError',
-    field,
-    rule: typeof rule === 'string' ? rule : expect.stringMatching(rule),
-  });
+import { rejection } from '../../support/rejection.js';
 
 describe('5-digit category code', () => {
   it('splits into major 2 + minor 3', () => {

@@ -12,14 +12,7 @@ import {
   standardDirectory,
 } from '../../../shared/codes/index.js';
 import { parseOrThrow } from '../../../shared/validation.js';
-
-/** Matches a ValidationError naming `field`, with `rule` exactly (string) or in part (RegExp). */
-const rejection = (field: string, rule: string | RegExp = /./u) =>
-  expect.objectContaining({
-    name: 'ValidationError',
-    field,
-    rule: typeof rule === 'string' ? rule : expect.stringMatching(rule),
-  });
+import { rejection } from '../../support/rejection.js';
 
 // 320508 (苏州市姑苏区), component 01001 供水井盖, sequence 000001.
 const GBT_ID = '32050801001000001';

@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseDirectoryCsv, renderDirectoryModule } from '../../../shared/codes/directory-csv.js';
+import { rejection } from '../../support/rejection.js';
 
 const HEADER = 'kind,code,major_code,major_name,name';
-
-/** Matches a ValidationError naming `field`, with `rule` exactly (string) or in part (RegExp). */
-const rejection = (field: string, rule: string | RegExp = /./u) =>
-  expect.objectContaining({
-    name: 'ValidationError',
-    field,
-    rule: typeof rule === 'string' ? rule : expect.stringMatching(rule),
-  });
 
 describe('directory CSV', () => {
   it('reads rows with CRLF or LF line ends, a BOM, quoted fields and trailing blank lines', () => {

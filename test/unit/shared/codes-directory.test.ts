@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCategoryDirectory, CategoryDirectory, standardDirectory } from '../../../shared/codes/index.js';
 import { ValidationError } from '../../../shared/validation.js';
-
-/** Matches a ValidationError naming `field`, with `rule` exactly (string) or in part (RegExp). */
-const rejection = (field: string, rule: string | RegExp = /./u) =>
-  expect.objectContaining({
-    name: 'ValidationError',
-    field,
-    rule: typeof rule === 'string' ? rule : expect.stringMatching(rule),
-  });
+import { rejection } from '../../support/rejection.js';
 
 const extension = { kind: 'matter', code: '11001', majorCode: '11', majorName: '城市特色类', name: '共享单车乱停放' };
 

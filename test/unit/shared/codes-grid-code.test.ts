@@ -10,17 +10,10 @@ import {
   streetCodeOf,
 } from '../../../shared/codes/index.js';
 import { parseOrThrow } from '../../../shared/validation.js';
+import { rejection } from '../../support/rejection.js';
 
 // 溧阳市 (320481), street 102, community 001, grid 003.
 const LIYANG_GRID = '320481102001003';
-
-/** Matches a ValidationError naming `field`, with `rule` exactly (string) or in part (RegExp). */
-const rejection = (field: string, rule: string | RegExp = /./u) =>
-  expect.objectContaining({
-    name: 'ValidationError',
-    field,
-    rule: typeof rule === 'string' ? rule : expect.stringMatching(rule),
-  });
 
 describe('15-digit unit grid code', () => {
   it('splits into division 6 + street 3 + community 3 + grid 3, with the street and community codes', () => {

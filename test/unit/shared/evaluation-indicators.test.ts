@@ -13,14 +13,7 @@ import {
   shiftLeadIndicators,
   specialOperationShares,
 } from '../../../shared/evaluation/index.js';
-
-/** Matches a ValidationError naming `field`, with `rule` exactly (string) or in part (RegExp). */
-const rejection = (field: string, rule: string | RegExp = /./u) =>
-  expect.objectContaining({
-    name: 'ValidationError',
-    field,
-    rule: typeof rule === 'string' ? rule : expect.stringMatching(rule),
-  });
+import { rejection } from '../../support/rejection.js';
 
 const facts = {
   collector: {

@@ -17,14 +17,7 @@ import {
   scoreDispatcher,
   scoreShiftLead,
 } from '../../../shared/evaluation/index.js';
-
-/** Matches a ValidationError naming `field`, with `rule` exactly (string) or in part (RegExp). */
-const rejection = (field: string, rule: string | RegExp = /./u) =>
-  expect.objectContaining({
-    name: 'ValidationError',
-    field,
-    rule: typeof rule === 'string' ? rule : expect.stringMatching(rule),
-  });
+import { rejection } from '../../support/rejection.js';
 
 const collector = {
   good: {
