@@ -1,4 +1,4 @@
-import { asc, eq, max } from 'drizzle-orm';
+import { and, asc, eq, max } from 'drizzle-orm';
 import type { FoldConfig } from '../../shared/case/config.js';
 import type { CaseEvent, CaseEventType } from '../../shared/case/events.js';
 import { validateEvent } from '../../shared/case/events.js';
@@ -115,6 +115,89 @@ export class CaseStore {
     return run.immediate();
   }
 
+  /**
+   * Stores events from other origins (sync pull) and refolds the cases they touch, in one transaction.
+   * Idempotent by event id; the same id with other content, or one (origin, seq) naming two events, is refused
+   * whole as an integrity error. Events the fold refuses are kept: they show on the case as conflicts.
+   */
+  ingest(remote: readonly unknown[], meta: WriteMeta): { applied: number; duplicates: number; caseIds: string[] } {
+    const { db } = this.deps;
+    const run = db.$client.transaction(() => {
+      const touched = new Set<string>();
+      let applied = 0;
+      let duplicates = 0;
+      const at = new Date(this.deps.now()).toISOString();
+      for (const [i, raw] of remote.entries()) {
+        const checked = validateEvent(raw);
+        if (!checked.ok) throw new DomainError('invalid', `events[${i}].${checked.error}`, `events[${i}]`);
+        const e = checked.event;
+        if (e.origin === this.deps.origin)
+          throw new DomainError(
+            'conflict',
+            `events[${i}]: an event of our own origin ${e.origin} came back from elsewhere`,
+          );
+        const body = JSON.stringify(e);
+        const same = db.select({ id: events.id, body: events.body }).from(events).where(eq(events.id, e.id)).get();
+        if (same) {
+          if (same.body !== body)
+            throw new DomainError(
+              'conflict',
+              `events[${i}]: integrity: event ${e.id} already stored with different content`,
+            );
+          duplicates += 1;
+          continue;
+        }
+        const slot = db
+          .select({ id: events.id })
+          .from(events)
+          .where(and(eq(events.origin, e.origin), eq(events.seq, e.seq)))
+          .get();
+        if (slot)
+          throw new DomainError(
+            'conflict',
+            `events[${i}]: integrity: (${e.origin}, ${e.seq}) already names event ${slot.id}`,
+          );
+        db.insert(events)
+          .values({
+            id: e.id,
+            caseId: e.caseId,
+            origin: e.origin,
+            seq: e.seq,
+            hlc: e.hlc,
+            type: e.type,
+            at: e.at,
+            body,
+            receivedAt: at,
+          })
+          .run();
+        this.deps.hlc.receive(e.hlc);
+        touched.add(e.caseId);
+        applied += 1;
+      }
+      for (const caseId of touched) {
+        const all = this.loadEvents(caseId);
+        this.writeProjection(foldCase(all, this.deps.foldConfig), all.length, caseId);
+      }
+      if (applied > 0) {
+        db.insert(nodeState)
+          .values({ key: 'hlc', value: this.deps.hlc.current() })
+          .onConflictDoUpdate({ target: nodeState.key, set: { value: this.deps.hlc.current() } })
+          .run();
+        appendAudit(db, {
+          at,
+          actorId: meta.actor.userId,
+          actorRole: meta.actor.role,
+          action: meta.action ?? 'sync.ingest',
+          target: null,
+          detail: { applied, duplicates, cases: touched.size },
+          ip: meta.ip ?? null,
+        });
+      }
+      return { applied, duplicates, caseIds: [...touched] };
+    });
+    return run.immediate();
+  }
+
   get(caseId: string): CaseState | undefined {
     const row = this.deps.db.select({ state: cases.state }).from(cases).where(eq(cases.id, caseId)).get();
     return row ? (JSON.parse(row.state) as CaseState) : undefined;
@@ -144,11 +227,11 @@ export class CaseStore {
     return row?.seq ?? 0;
   }
 
-  private writeProjection(state: CaseState, eventCount: number): void {
+  private writeProjection(state: CaseState, eventCount: number, caseId = state.caseId ?? ''): void {
     const { activeStep, deadline } = activeClock(state, this.deps.calendar, this.deps.now());
     const running = activeStep ? state.clocks[activeStep as keyof typeof state.clocks] : undefined;
     const row = {
-      id: state.caseId ?? '',
+      id: caseId,
       caseNumber: state.caseNumber,
       district: state.district,
       status: state.status,
