@@ -1,4 +1,4 @@
-import { isRunning, resumeClocks, startClock, stopAllClocks, stopClock, suspendClocks } from './clocks.js';
+import { isRunning, limitOf, resumeClocks, startClock, stopAllClocks, stopClock, suspendClocks } from './clocks.js';
 import type { FoldConfig } from './config.js';
 import type { CaseEvent, CaseEventType, PayloadOf, SpecialOp } from './events.js';
 import type { CaseState } from './state.js';
@@ -180,7 +180,7 @@ const transitions: { [T in CaseEventType]: Transition<T> } = {
       requestId: e.id,
       op,
       reason: e.payload.reason,
-      extra: e.payload.extra ?? null,
+      extra: e.payload.extra ? limitOf(e.payload.extra) : null,
       requestedAt: e.at,
       requestedBy: { userId: e.actor.userId, role: e.actor.role },
       decision: null,
@@ -268,7 +268,7 @@ function approve(
       const extra = e.payload.extra ?? pendingRequest(c, 'extension')?.extra ?? undefined;
       if (!isRunning(clock)) return 'an extension (延期) needs a running handling clock';
       if (!extra) return 'an extension (延期) needs the extra time';
-      clock.extensions.push(extra);
+      clock.extensions.push(limitOf(extra));
       return null;
     }
     case 'postpone':

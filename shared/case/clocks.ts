@@ -1,6 +1,14 @@
 import type { ClockStep, StepClock, TimeLimit } from '../clock/types.js';
 import type { CaseState } from './state.js';
 
+/**
+ * A fresh `{amount, unit}`: the state never shares objects with payloads, whose key order depends on the store
+ * (PostgreSQL jsonb reorders keys) — the state must serialise byte for byte the same on edge and central.
+ */
+export function limitOf(l: TimeLimit): TimeLimit {
+  return { amount: l.amount, unit: l.unit };
+}
+
 /** Clock bookkeeping inside the fold. Times are epoch ms taken from the events' `at`. */
 
 export function startClock(c: CaseState, step: ClockStep, at: number, limit: TimeLimit | undefined): void {
@@ -13,7 +21,7 @@ export function startClock(c: CaseState, step: ClockStep, at: number, limit: Tim
     delete c.clocks[step];
     return;
   }
-  c.clocks[step] = { step, startedAt: at, limit, extensions: [], suspensions: [], stoppedAt: null };
+  c.clocks[step] = { step, startedAt: at, limit: limitOf(limit), extensions: [], suspensions: [], stoppedAt: null };
 }
 
 export function stopClock(c: CaseState, step: ClockStep, at: number): void {

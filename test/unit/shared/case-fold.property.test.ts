@@ -194,6 +194,24 @@ describe('the case fold (property-based)', () => {
     );
   });
 
+  it('gives the same state whatever the key order inside stored events (PostgreSQL jsonb reorders keys)', () => {
+    const reorder = (v: unknown, flip: boolean): unknown => {
+      if (Array.isArray(v)) return v.map((x) => reorder(x, flip));
+      if (v && typeof v === 'object') {
+        const keys = Object.keys(v).sort();
+        if (flip) keys.reverse();
+        return Object.fromEntries(keys.map((k) => [k, reorder((v as Record<string, unknown>)[k], flip)]));
+      }
+      return v;
+    };
+    fc.assert(
+      fc.property(scenario, fc.boolean(), (events, flip) => {
+        expect(JSON.stringify(foldCase(events.map((e) => reorder(e, flip))))).toBe(JSON.stringify(foldCase(events)));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('accounts for every event: applied in the timeline or listed as a conflict, never dropped', () => {
     fc.assert(
       fc.property(scenario, (events) => {
