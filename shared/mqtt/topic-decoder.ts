@@ -1,0 +1,32 @@
+import { owntracksDecoder } from './decoders/owntracks.js';
+import type { DecodeOptions, DecodeResult } from './decoders/types.js';
+import { wanmiPositionDecoder } from './decoders/wanmi-position.js';
+import { matchTopic, type TopicMatch } from './topics.js';
+
+export interface TopicDecodeResult {
+  readonly match: TopicMatch;
+  readonly result: DecodeResult;
+}
+
+/**
+ * Routes a received message to the decoder of its topic (the `decoder` of the topic map). Undefined when the topic
+ * is not a device topic of the map, which the ingest counts and drops. Never throws.
+ */
+export function createTopicDecoder(
+  options?: DecodeOptions,
+): (topic: string, payload: Uint8Array | string, receivedAt: number) => TopicDecodeResult | undefined {
+  const wanmiPosition = wanmiPositionDecoder(options);
+  const owntracks = owntracksDecoder(options);
+  return (topic, payload, receivedAt) => {
+    const match = matchTopic(topic);
+    switch (match?.name) {
+      case 'vehiclePosition':
+        return { match, result: wanmiPosition(match.params, payload, receivedAt) };
+      case 'owntracksLocation':
+      case 'owntracksEvent':
+        return { match, result: owntracks(match.params, payload, receivedAt) };
+      default:
+        return undefined;
+    }
+  };
+}
