@@ -48,7 +48,15 @@ export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode
   const origin = `district:${config.district.division}`;
   const lastHlc = db.select({ value: nodeState.value }).from(nodeState).where(eq(nodeState.key, 'hlc')).get()?.value;
   const hlc = new HybridLogicalClock({ now, ...(lastHlc ? { last: lastHlc } : {}) });
-  const store = new CaseStore({ db, origin, hlc, foldConfig: config.fold, calendar: config.calendar, now });
+  const store = new CaseStore({
+    db,
+    origin,
+    hlc,
+    foldConfig: config.fold,
+    calendar: config.calendar,
+    thresholds: config.thresholds,
+    now,
+  });
   const geocoder = new Geocoder(db);
   geocoder.reload();
   const directory = opts.directory ?? standardDirectory;
@@ -105,19 +113,22 @@ export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode
 
 /** Serves the node's HTTP API; resolves with the bound port. */
 export function startEdge(node: EdgeNode): Promise<{ port: number; stop: () => Promise<void> }> {
-  node.sweep.start();
-  return new Promise((resolvePort) => {
+  return new Promise((resolvePort, reject) => {
     const server = serve(
       { fetch: node.app.fetch, hostname: node.config.http.host, port: node.config.http.port },
       (info) => {
+        node.sweep.start();
         resolvePort({
           port: info.port,
           stop: () =>
             new Promise<void>((done) => {
+              node.sweep.stop();
               server.close(() => done());
             }),
         });
       },
     );
+    // A busy port (EADDRINUSE) or a bad host rejects the start instead of crashing the process.
+    server.once('error', reject);
   });
 }

@@ -89,11 +89,13 @@ export class AuthService {
     if (keys.some((k) => this.recentFailures(k) >= this.deps.loginMaxAttempts)) {
       throw new DomainError('rate_limited', `too many failed logins; try again in ${this.deps.loginWindowSeconds} s`);
     }
+    // Count the attempt before the (slow) hash check: parallel guesses must not all slip past the limit.
+    const attempt = this.deps.now();
+    for (const k of keys) this.fail(k, attempt);
     const user = this.deps.db.select().from(users).where(eq(users.username, username)).get();
     // Verify against a dummy hash for unknown users so timing does not reveal which usernames exist.
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok || user.disabled) {
-      for (const k of keys) this.fail(k);
       appendAudit(this.deps.db, {
         at: this.iso(),
         actorId: user?.id ?? `unknown:${username.slice(0, 32)}`,
@@ -105,7 +107,7 @@ export class AuthService {
       });
       throw new DomainError('unauthenticated', 'wrong username or password');
     }
-    for (const k of keys) this.failures.delete(k);
+    for (const k of keys) this.forgive(k);
     const sessionToken = token('ws');
     const csrfToken = randomBytes(24).toString('base64url');
     const expiresAt = new Date(this.deps.now() + this.deps.sessionHours * 3_600_000).toISOString();
@@ -178,10 +180,20 @@ export class AuthService {
     return list.length;
   }
 
-  private fail(key: string): void {
-    // Bounded: an attacker spraying usernames must not grow this map without limit.
-    if (this.failures.size > 50_000) this.failures.clear();
-    this.failures.set(key, [...(this.failures.get(key) ?? []), this.deps.now()]);
+  private fail(key: string, at: number): void {
+    // Bounded: when an attacker sprays keys, the oldest keys go first (Map keeps insertion order); lockouts stay.
+    if (this.failures.size >= 50_000) {
+      const oldest = this.failures.keys().next().value;
+      if (oldest !== undefined) this.failures.delete(oldest);
+    }
+    const list = this.failures.get(key) ?? [];
+    this.failures.delete(key);
+    this.failures.set(key, [...list, at]);
+  }
+
+  /** A successful login takes back its own attempt (and clears the key's earlier failures). */
+  private forgive(key: string): void {
+    this.failures.delete(key);
   }
 
   private iso(): string {

@@ -4,13 +4,13 @@ import type { CaseEvent, CaseEventType } from '../../shared/case/events.js';
 import { validateEvent } from '../../shared/case/events.js';
 import { foldCase } from '../../shared/case/fold.js';
 import type { ActorRef, CaseState } from '../../shared/case/state.js';
-import type { WorkingCalendar } from '../../shared/clock/index.js';
+import type { ClockThresholds, StepClock, WorkingCalendar } from '../../shared/clock/index.js';
 import { clockStatus } from '../../shared/clock/index.js';
 import type { HybridLogicalClock } from '../../shared/identity/hlc.js';
 import { newId } from '../../shared/identity/ids.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { EdgeDb } from '../db/open.js';
-import { cases, events, NO_DEADLINE, nodeState } from '../db/schema.js';
+import { cases, events, NO_DEADLINE, nodeState, specialOps } from '../db/schema.js';
 import { DomainError } from '../errors.js';
 import { queueOf } from './queues.js';
 
@@ -27,6 +27,8 @@ export interface CaseStoreDeps {
   hlc: HybridLogicalClock;
   foldConfig: FoldConfig;
   calendar: WorkingCalendar;
+  /** Traffic-light thresholds, for the projection's yellow instant (defaults: yellow at 80 %). */
+  thresholds?: ClockThresholds;
   now: () => number;
 }
 
@@ -253,6 +255,11 @@ export class CaseStore {
       activeStep,
       deadline,
       activeClock: running ? JSON.stringify(running) : null,
+      clockStartedAt: running?.startedAt ?? null,
+      warnAt:
+        running && deadline !== null
+          ? yellowInstant(running, deadline, this.deps.calendar, this.deps.thresholds)
+          : null,
       due: deadline ?? NO_DEADLINE,
       queue: queueOf(state.status),
       urged: state.urges.length,
@@ -263,6 +270,22 @@ export class CaseStore {
       state: JSON.stringify(state),
     };
     this.deps.db.insert(cases).values(row).onConflictDoUpdate({ target: cases.id, set: row }).run();
+    // The ledger rows are part of the projection: rewritten from the fold in the same transaction.
+    this.deps.db.delete(specialOps).where(eq(specialOps.caseId, caseId)).run();
+    for (const r of state.specialOps) {
+      this.deps.db
+        .insert(specialOps)
+        .values({
+          requestId: r.requestId,
+          caseId,
+          op: r.op,
+          requestedAt: r.requestedAt,
+          decidedAt: r.decision?.at ?? null,
+          approved: r.decision ? Number(r.decision.approved) : null,
+          record: JSON.stringify(r),
+        })
+        .run();
+    }
   }
 }
 
@@ -271,6 +294,24 @@ function versionVector(existing: readonly CaseEvent[], self: string): Record<str
   const out: Record<string, number> = {};
   for (const e of existing) if (e.origin !== self) out[e.origin] = Math.max(out[e.origin] ?? 0, e.seq);
   return out;
+}
+
+/** The first instant at which the clock's used fraction reaches the yellow threshold (binary search to 1 s). */
+function yellowInstant(
+  clock: StepClock,
+  deadline: number,
+  calendar: WorkingCalendar,
+  thresholds?: ClockThresholds,
+): number {
+  let lo = clock.startedAt;
+  let hi = deadline;
+  const yellowAt = thresholds?.yellowAt ?? 0.8;
+  while (hi - lo > 1_000) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (clockStatus(calendar, clock, mid, thresholds).usedFraction >= yellowAt) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /** The running, unsuspended clock with the earliest deadline: what the queues sort by. */

@@ -1,8 +1,8 @@
-import { and, isNotNull, lt } from 'drizzle-orm';
+import { and, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import type { ClockThresholds, StepClock, TrafficLight, WorkingCalendar } from '../../shared/clock/index.js';
 import { clockStatus } from '../../shared/clock/index.js';
 import type { EdgeDb } from '../db/open.js';
-import { cases, clockAlerts, NO_DEADLINE } from '../db/schema.js';
+import { cases, clockAlerts } from '../db/schema.js';
 
 export interface ClockAlert {
   caseId: string;
@@ -44,26 +44,30 @@ export class ClockSweep {
   sweep(): ClockAlert[] {
     const { db, calendar, thresholds } = this.deps;
     const now = this.deps.now();
-    const rows = db
-      .select({
-        id: cases.id,
-        caseNumber: cases.caseNumber,
-        clock: cases.activeClock,
-      })
-      .from(cases)
-      // Only running clocks past the yellow threshold can change colour; `due` is indexed.
-      .where(and(isNotNull(cases.activeClock), lt(cases.due, NO_DEADLINE)))
-      .all();
+    // Only clocks past their yellow instant (or their deadline) and not yet alerted at that level: two index reads.
+    const candidates = (level: 'yellow' | 'red') =>
+      db
+        .select({ id: cases.id, caseNumber: cases.caseNumber, clock: cases.activeClock })
+        .from(cases)
+        .where(
+          and(
+            isNotNull(cases.activeClock),
+            level === 'yellow' ? lte(cases.warnAt, now) : lt(cases.due, now),
+            sql`NOT EXISTS (SELECT 1 FROM ${clockAlerts} a WHERE a.case_id = ${cases.id} AND a.step = ${cases.activeStep}
+                AND a.started_at = ${cases.clockStartedAt} AND a.level = ${level})`,
+          ),
+        )
+        .all();
     const raised: ClockAlert[] = [];
     const at = new Date(now).toISOString();
     db.$client.transaction(() => {
-      for (const r of rows) {
-        if (!r.clock) continue;
-        const clock = JSON.parse(r.clock) as StepClock;
-        const status = clockStatus(calendar, clock, now, thresholds);
-        if (status.state !== 'running' || status.light === 'green' || status.deadline === null) continue;
-        const levels: ('yellow' | 'red')[] = status.light === 'red' ? ['yellow', 'red'] : ['yellow'];
-        for (const level of levels) {
+      for (const level of ['yellow', 'red'] as const) {
+        for (const r of candidates(level)) {
+          if (!r.clock) continue;
+          const clock = JSON.parse(r.clock) as StepClock;
+          const status = clockStatus(calendar, clock, now, thresholds);
+          if (status.state !== 'running' || status.deadline === null) continue;
+          if (level === 'red' ? !status.overdue : status.light === 'green') continue;
           const inserted = db
             .insert(clockAlerts)
             .values({

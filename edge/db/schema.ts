@@ -50,6 +50,9 @@ export const cases = sqliteTable(
     activeStep: text('active_step'),
     deadline: integer('deadline'),
     activeClock: text('active_clock'),
+    clockStartedAt: integer('clock_started_at'),
+    /** When the running clock turns yellow (used ≥ the yellow threshold); the sweep reads only cases past it. */
+    warnAt: integer('warn_at'),
     /** Sort key: the deadline, or NO_DEADLINE when no clock runs, so every queue reads in index order. */
     due: integer('due').notNull(),
     /** The work queue the case waits in (accept, verify, file, dispatch, handle, check, rework, close, suspended, done). */
@@ -65,6 +68,7 @@ export const cases = sqliteTable(
     uniqueIndex('cases_number').on(t.caseNumber),
     index('cases_queue').on(t.queue, t.due, t.id),
     index('cases_due').on(t.due, t.id),
+    index('cases_warn').on(t.warnAt),
     index('cases_department').on(t.departmentId, t.queue, t.due),
     index('cases_approvals').on(t.due, t.id).where(sql`pending_approvals > 0`),
     index('cases_provisional').on(t.due, t.id).where(sql`provisional_pending > 0`),
@@ -83,10 +87,14 @@ export const caseCounters = sqliteTable('case_counters', {
   counter: integer('counter').notNull(),
 });
 
-/** Handset retries: one client report id → one case, forever. */
+/**
+ * Handset retries: one (reporting user, client report id) → one case, forever. The hash of the report lets a retry
+ * be told apart from a different report that reuses an id (answered 409, never silently merged).
+ */
 export const reportKeys = sqliteTable('report_keys', {
   clientReportId: text('client_report_id').primaryKey(),
   caseId: text('case_id').notNull(),
+  reportHash: text('report_hash').notNull(),
   createdAt: text('created_at').notNull(),
 });
 
@@ -248,4 +256,19 @@ export const clockAlerts = sqliteTable(
     uniqueIndex('clock_alerts_key').on(t.caseId, t.step, t.startedAt, t.level),
     index('clock_alerts_at').on(t.at),
   ],
+);
+
+/** The special-operation ledger (台帐), one row per request, rewritten with the case projection. */
+export const specialOps = sqliteTable(
+  'special_ops',
+  {
+    requestId: text('request_id').primaryKey(),
+    caseId: text('case_id').notNull(),
+    op: text('op').notNull(),
+    requestedAt: text('requested_at').notNull(),
+    decidedAt: text('decided_at'),
+    approved: integer('approved'),
+    record: text('record').notNull(),
+  },
+  (t) => [index('special_ops_op').on(t.op, t.requestedAt), index('special_ops_case').on(t.caseId)],
 );

@@ -1,6 +1,6 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { sql } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { secureHeaders } from 'hono/secure-headers';
 import type { SpecialOp } from '../../shared/case/events.js';
 import type { CategoryDirectory } from '../../shared/codes/index.js';
@@ -10,6 +10,7 @@ import type { CaseStore } from '../cases/case.store.js';
 import type { WorkflowService } from '../cases/workflow.service.js';
 import type { EdgeConfig } from '../config/edge-config.js';
 import type { EdgeDb } from '../db/open.js';
+import { cases, specialOps } from '../db/schema.js';
 import type { IntakeService } from '../intake/intake.service.js';
 import { resolvePrincipal } from './auth.middleware.js';
 import type { EdgeEnv } from './env.js';
@@ -84,22 +85,25 @@ function remoteAddress(c: Parameters<typeof getConnInfo>[0]): string {
   }
 }
 
-/** 台帐 rows for one special operation, newest first, read from the projections. */
+/** 台帐 rows for one special operation, newest first (the ledger table is rewritten with each projection). */
 export function ledgerQuery(db: EdgeDb, op: SpecialOp): unknown[] {
   return db
-    .all(sql`
-    SELECT c.id AS caseId, c.case_number AS caseNumber, c.status AS status, j.value AS record
-    FROM cases c, json_each(c.state, '$.specialOps') j
-    WHERE json_extract(j.value, '$.op') = ${op}
-    ORDER BY json_extract(j.value, '$.requestedAt') DESC
-    LIMIT 1000`)
-    .map((r) => {
-      const row = r as { caseId: string; caseNumber: string | null; status: string; record: string };
-      return {
-        caseId: row.caseId,
-        caseNumber: row.caseNumber,
-        status: row.status,
-        ...(JSON.parse(row.record) as object),
-      };
-    });
+    .select({
+      caseId: specialOps.caseId,
+      caseNumber: cases.caseNumber,
+      status: cases.status,
+      record: specialOps.record,
+    })
+    .from(specialOps)
+    .innerJoin(cases, eq(cases.id, specialOps.caseId))
+    .where(eq(specialOps.op, op))
+    .orderBy(desc(specialOps.requestedAt))
+    .limit(1000)
+    .all()
+    .map((r) => ({
+      caseId: r.caseId,
+      caseNumber: r.caseNumber,
+      status: r.status,
+      ...(JSON.parse(r.record) as object),
+    }));
 }

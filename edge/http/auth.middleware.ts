@@ -17,10 +17,18 @@ export function resolvePrincipal(auth: AuthService): MiddlewareHandler<EdgeEnv> 
     const apiKey = c.req.path.startsWith('/open311/') ? c.req.query('api_key') : undefined;
     const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : apiKey;
     const cookie = getCookie(c, SESSION_COOKIE);
-    c.set(
-      'principal',
-      bearer ? (auth.tokenPrincipal(bearer) ?? null) : cookie ? (auth.sessionPrincipal(cookie) ?? null) : null,
-    );
+    let principal = bearer
+      ? (auth.tokenPrincipal(bearer) ?? null)
+      : cookie
+        ? (auth.sessionPrincipal(cookie) ?? null)
+        : null;
+    // GeoReport v2 clients send `api_key` as a form field of the POST; Hono caches the parsed body for the route.
+    if (!principal && c.req.method === 'POST' && c.req.path.startsWith('/open311/')) {
+      const form: Record<string, unknown> = await c.req.parseBody().catch(() => ({}));
+      const key = form.api_key;
+      if (typeof key === 'string' && key.length <= 200) principal = auth.tokenPrincipal(key) ?? null;
+    }
+    c.set('principal', principal);
     await next();
   };
 }

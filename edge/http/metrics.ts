@@ -19,10 +19,10 @@ export class EdgeMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
-  private readonly casesByStatus = new Gauge({
+  private readonly casesByQueue = new Gauge({
     name: 'wanmi_cases',
-    help: 'cases by status',
-    labelNames: ['status'],
+    help: 'cases by work queue (done = closed, rejected or voided)',
+    labelNames: ['queue'],
     registers: [this.registry],
   });
   private readonly overdue = new Gauge({
@@ -39,18 +39,19 @@ export class EdgeMetrics {
   }
 
   refresh(): void {
-    this.casesByStatus.reset();
+    // Both read indexes only (queue, due): a scrape must not scan the case documents.
+    this.casesByQueue.reset();
     for (const r of this.db
-      .select({ status: cases.status, n: sql<number>`count(*)` })
+      .select({ queue: cases.queue, n: sql<number>`count(*)` })
       .from(cases)
-      .groupBy(cases.status)
+      .groupBy(cases.queue)
       .all()) {
-      this.casesByStatus.set({ status: r.status }, r.n);
+      this.casesByQueue.set({ queue: r.queue }, r.n);
     }
     const overdue = this.db
       .select({ n: sql<number>`count(*)` })
       .from(cases)
-      .where(sql`${cases.deadline} < ${this.now()}`)
+      .where(sql`${cases.due} < ${this.now()}`)
       .get();
     this.overdue.set(overdue?.n ?? 0);
   }

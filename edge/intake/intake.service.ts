@@ -1,6 +1,8 @@
-import { and, eq, gt, inArray } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, between, eq, gt, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { reportSources } from '../../shared/case/events.js';
+import { canonicalJson } from '../../shared/case/fold.js';
 import type { CaseState } from '../../shared/case/state.js';
 import type { CategoryDirectory } from '../../shared/codes/index.js';
 import { haversineM } from '../../shared/geo/index.js';
@@ -64,6 +66,14 @@ export interface IntakeDeps {
   now: () => number;
 }
 
+const keyOf = (ctx: ServiceContext, clientReportId: string) => `${ctx.principal.userId}:${clientReportId}`;
+
+/** What identifies a report across retries: everything but its photos (a retried upload re-renders them). */
+function reportHash(r: z.output<typeof reportInputSchema>): string {
+  const { photos: _photos, ...rest } = r;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+}
+
 /** Intake (信息采集 → 受理): validates, places the report in a grid, and creates the case idempotently. */
 export class IntakeService {
   constructor(private readonly deps: IntakeDeps) {}
@@ -82,7 +92,7 @@ export class IntakeService {
   } {
     requirePermission(ctx, 'report.create');
     const r = parseOrThrow(reportInputSchema, input, 'report');
-    const existing = r.clientReportId ? this.existing(r.clientReportId) : undefined;
+    const existing = r.clientReportId ? this.existing(ctx, r) : undefined;
     if (existing) return { report: r, place: undefined, existing };
     if (!this.deps.directory.isKnown(r.category.kind, r.category.code)) {
       throw new DomainError(
@@ -135,7 +145,12 @@ export class IntakeService {
           if (r.clientReportId) {
             this.deps.db
               .insert(reportKeys)
-              .values({ clientReportId: r.clientReportId, caseId, createdAt: new Date(this.deps.now()).toISOString() })
+              .values({
+                clientReportId: keyOf(ctx, r.clientReportId),
+                caseId,
+                reportHash: reportHash(r),
+                createdAt: new Date(this.deps.now()).toISOString(),
+              })
               .run();
           }
         },
@@ -143,7 +158,7 @@ export class IntakeService {
       return { state, created: true };
     } catch (err) {
       // A concurrent retry with the same client report id won the race: answer with its case.
-      const seen = r.clientReportId ? this.existing(r.clientReportId) : undefined;
+      const seen = r.clientReportId ? this.existing(ctx, r) : undefined;
       if (seen) return { state: seen, created: false };
       throw err;
     }
@@ -159,6 +174,8 @@ export class IntakeService {
     if (!c?.location || !c.categoryRef) throw new DomainError('not_found', `case ${caseId} does not exist`);
     const { duplicateRadiusM, duplicateWindowHours } = this.deps.config.intake;
     const since = new Date(Date.parse(c.reportedAt ?? '') - duplicateWindowHours * 3_600_000).toISOString();
+    const dLat = duplicateRadiusM / 110_000;
+    const dLon = duplicateRadiusM / (110_000 * Math.max(0.01, Math.cos((c.location.lat * Math.PI) / 180)));
     const rows = this.deps.db
       .select({ id: cases.id, caseNumber: cases.caseNumber, status: cases.status, lon: cases.lon, lat: cases.lat })
       .from(cases)
@@ -168,8 +185,12 @@ export class IntakeService {
           eq(cases.categoryCode, c.categoryRef.code),
           gt(cases.reportedAt, since),
           inArray(cases.category, ['intake', 'open', 'suspended']),
+          // A box that contains the radius (1° latitude ≈ 110 km; longitude shrinks with cos φ), refined below.
+          between(cases.lat, c.location.lat - dLat, c.location.lat + dLat),
+          between(cases.lon, c.location.lon - dLon, c.location.lon + dLon),
         ),
       )
+      .limit(200)
       .all();
     const here = [c.location.lon, c.location.lat] as const;
     return rows
@@ -181,16 +202,30 @@ export class IntakeService {
         distanceM: haversineM(here, [r.lon ?? 0, r.lat ?? 0]),
       }))
       .filter((r) => r.distanceM <= duplicateRadiusM)
-      .sort((a, b) => a.distanceM - b.distanceM);
+      .sort((a, b) => a.distanceM - b.distanceM)
+      .slice(0, 20);
   }
 
-  private existing(clientReportId: string): CaseState | undefined {
+  /**
+   * The case already created by this user's report id: a retry of the same report returns it; the same id with a
+   * different report is refused (409), never merged into someone else's case.
+   */
+  private existing(ctx: ServiceContext, r: z.output<typeof reportInputSchema>): CaseState | undefined {
+    if (!r.clientReportId) return undefined;
     const key = this.deps.db
-      .select({ caseId: reportKeys.caseId })
+      .select({ caseId: reportKeys.caseId, hash: reportKeys.reportHash })
       .from(reportKeys)
-      .where(eq(reportKeys.clientReportId, clientReportId))
+      .where(eq(reportKeys.clientReportId, keyOf(ctx, r.clientReportId)))
       .get();
-    return key ? this.deps.store.get(key.caseId) : undefined;
+    if (!key) return undefined;
+    if (key.hash !== reportHash(r)) {
+      throw new DomainError(
+        'conflict',
+        `report.clientReportId: ${r.clientReportId} was already used for a different report`,
+        'report.clientReportId',
+      );
+    }
+    return this.deps.store.get(key.caseId);
   }
 
   private requirePhotos(hashes: readonly string[]): void {

@@ -4,27 +4,31 @@ import { blobs } from '../db/schema.js';
 import type { PhotoUploads } from '../http/routes/reports.routes.js';
 import type { BlobStore } from '../media/blob-store.js';
 import type { PhotoOptions } from '../media/photo-pipeline.js';
-import { processPhoto } from '../media/photo-pipeline.js';
+import { type ProcessedPhoto, processPhoto } from '../media/photo-pipeline.js';
 
 /** Report photos: the original kept byte-for-byte as evidence, the watermarked copy published and linked to it. */
 export function photoUploads(deps: { db: EdgeDb; blobs: BlobStore; options: PhotoOptions }): PhotoUploads {
+  const save = (photo: ProcessedPhoto) => {
+    const original = deps.blobs.put(photo.original.bytes, {
+      mime: photo.original.mime,
+      width: photo.original.width,
+      height: photo.original.height,
+      role: 'original',
+    });
+    const published = deps.blobs.put(photo.published.bytes, {
+      mime: photo.published.mime,
+      width: photo.published.width,
+      height: photo.published.height,
+      role: 'published',
+    });
+    deps.db.update(blobs).set({ sourceSha256: original.sha256 }).where(eq(blobs.sha256, published.sha256)).run();
+    return published.sha256;
+  };
   return {
+    prepare: (bytes, field, mark) => processPhoto(bytes, { ...deps.options, field }, mark),
+    save,
     async store(bytes, field, mark) {
-      const photo = await processPhoto(bytes, { ...deps.options, field }, mark);
-      const original = deps.blobs.put(photo.original.bytes, {
-        mime: photo.original.mime,
-        width: photo.original.width,
-        height: photo.original.height,
-        role: 'original',
-      });
-      const published = deps.blobs.put(photo.published.bytes, {
-        mime: photo.published.mime,
-        width: photo.published.width,
-        height: photo.published.height,
-        role: 'published',
-      });
-      deps.db.update(blobs).set({ sourceSha256: original.sha256 }).where(eq(blobs.sha256, published.sha256)).run();
-      return published.sha256;
+      return save(await processPhoto(bytes, { ...deps.options, field }, mark));
     },
     published(sha256) {
       const row = deps.db

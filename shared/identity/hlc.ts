@@ -58,7 +58,8 @@ export class HybridLogicalClock {
   }
 
   tick(): string {
-    const wall = this.now();
+    // Whole milliseconds: an injected clock may be fractional, the stamp format is not.
+    const wall = Math.floor(this.now());
     if (wall > this.physical) {
       this.physical = wall;
       this.logical = 0;
@@ -74,7 +75,7 @@ export class HybridLogicalClock {
    */
   receive(remote: string): { hlc: string; driftMs: number; excessive: boolean } {
     const r = parseHlc(remote);
-    const wall = this.now();
+    const wall = Math.floor(this.now());
     const driftMs = Math.max(0, r.physical - wall);
     this.maxObservedDriftMs = Math.max(this.maxObservedDriftMs, driftMs);
     const top = Math.max(wall, this.physical, r.physical);

@@ -176,8 +176,13 @@ function storeProblems(dataDir: string, ledger: Ledger): { problems: string[]; c
       if (r.cid) reported.set(r.cid, [...(reported.get(r.cid) ?? []), r.caseId]);
     for (const [cid, ids] of reported) if (ids.length > 1) problems.push(`${cid}: reported in ${ids.length} cases`);
     const keys = new Map(
+      // Keys are scoped to the reporting user: `<userId>:<clientReportId>`.
       (
-        sql.prepare('SELECT client_report_id AS cid, case_id AS caseId FROM report_keys').all() as {
+        sql
+          .prepare(
+            "SELECT substr(client_report_id, instr(client_report_id, ':') + 1) AS cid, case_id AS caseId FROM report_keys",
+          )
+          .all() as {
           cid: string;
           caseId: string;
         }[]

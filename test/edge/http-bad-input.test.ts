@@ -187,6 +187,46 @@ describe('bad input gets a clear 4xx and nothing is written', () => {
     });
   }
 
+  it('a good photo followed by a bad one: 415 and neither is kept', async () => {
+    const before = footprint(h);
+    const good = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#4a4' } })
+      .jpeg()
+      .toBuffer();
+    const res = await collector.request(
+      'POST',
+      '/api/v1/reports',
+      photoForm(goodReport(40), [good, Buffer.from('not a photo')]),
+    );
+    expect(res.status).toBe(415);
+    expect(footprint(h)).toEqual(before);
+  });
+
+  it('client report ids belong to their reporter: another collector reusing one gets their own case; the same collector reusing it for a different report gets 409', async () => {
+    const other = await h.node.services.auth.createUser({
+      username: 'collector-b',
+      displayName: '采集员 B',
+      role: 'collector',
+      password: 'correct horse 42',
+    });
+    const token = h.node.services.auth.issueToken(other.id, 'handset B');
+    const mine = await collector.json<{ case: { caseId: string } }>('POST', '/api/v1/reports', goodReport(50));
+    const theirs = await fetch(`${h.base}/api/v1/reports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...goodReport(50), description: '另一个问题' }),
+    });
+    expect(theirs.status).toBe(201);
+    expect(((await theirs.json()) as { case: { caseId: string } }).case.caseId).not.toBe(mine.body.case.caseId);
+    const before = footprint(h);
+    await expectRejected(
+      await collector.request('POST', '/api/v1/reports', { ...goodReport(50), description: '不同的内容' }),
+      409,
+      'conflict',
+      'report.clientReportId',
+    );
+    expect(footprint(h)).toEqual(before);
+  });
+
   it('a JPEG with hostile EXIF is accepted with all metadata stripped from the published copy', async () => {
     const jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#468' } })
       .jpeg()
@@ -268,15 +308,48 @@ describe('bad input gets a clear 4xx and nothing is written', () => {
         lat: '31.42',
         long: '119.48',
         description: '路边垃圾',
+        phone: '13800000000',
         token: 'call-1',
       })
     ).json()) as { service_request_id: string }[];
     expect(again[0]?.service_request_id).toBe(created?.service_request_id);
+    // The same token for a different report is refused, never merged into the first case.
+    const reused = await post({
+      service_code: 'matter-06001',
+      lat: '31.42',
+      long: '119.48',
+      description: '另一件事',
+      token: 'call-1',
+    });
+    expect(reused.status).toBe(409);
+    // A hotline call (operator account) is not published; a public app's report is, without the reporter's phone.
+    expect((await fetch(`${h.base}/open311/v2/requests/${created?.service_request_id}.json`)).status).toBe(404);
+    const app = await h.node.services.auth.createUser({
+      username: 'public-app',
+      displayName: '市民App',
+      role: 'collector',
+      password: 'correct horse 42',
+    });
+    const appKey = h.node.services.auth.issueToken(app.id, 'public app');
+    const viaBody = await fetch(`${h.base}/open311/v2/requests.json`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        api_key: appKey,
+        jurisdiction_id: 'liyang',
+        service_code: 'matter-06001',
+        lat: '31.42',
+        long: '119.48',
+        description: '占道经营',
+        phone: '13900000000',
+      }),
+    });
+    expect(viaBody.status).toBe(200);
+    const [published] = (await viaBody.json()) as { service_request_id: string }[];
     const read = (await (
-      await fetch(`${h.base}/open311/v2/requests/${created?.service_request_id}.json`)
+      await fetch(`${h.base}/open311/v2/requests/${published?.service_request_id}.json`)
     ).json()) as Record<string, unknown>[];
     expect(read[0]).toMatchObject({ status: 'open', service_code: 'matter-06001', lat: 31.42, long: 119.48 });
-    expect(JSON.stringify(read)).not.toContain('13800000000');
+    expect(JSON.stringify(read)).not.toContain('13900000000');
 
     const before = footprint(h);
     for (const [fields, rule] of [

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthService } from '../../edge/auth/auth.service.js';
 import { allowed } from '../../edge/auth/permissions.js';
+import type { DomainError } from '../../edge/errors.js';
 import type { Role } from '../../shared/case/roles.js';
 import { roles } from '../../shared/case/roles.js';
 import { DEMO_PASSWORD, EdgeHarness } from '../support/edge-harness.js';
@@ -118,5 +120,25 @@ describe('every route declares who may call it', () => {
     }
     expect(attempts.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(attempts.slice(5)).toEqual([429, 429]);
+  });
+  it('parallel wrong passwords cannot slip past the login limit (the attempt counts before the slow hash check)', async () => {
+    // A fresh limiter: the HTTP tests above share one in-process address, which the lockout also keys on.
+    const auth = new AuthService({
+      db: h.node.db,
+      sessionHours: 1,
+      loginMaxAttempts: 5,
+      loginWindowSeconds: 300,
+      now: () => h.clock,
+    });
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        auth.login('leader-acl', `guess-${i}`, '10.9.9.9').then(
+          () => 'ok',
+          (e: DomainError) => e.code,
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'unauthenticated').length).toBe(5);
+    expect(outcomes.filter((o) => o === 'rate_limited').length).toBe(15);
   });
 });

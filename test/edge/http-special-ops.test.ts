@@ -142,6 +142,26 @@ describe('special operations over HTTP: approval, ledger, and 403 for the wrong 
     expect(urged.body.case.status).toBe('handling');
   });
 
+  it('the reporter’s name and phone are shown to the desk, not to handlers', async () => {
+    const r = await s.operator.json<CaseBody>('POST', '/api/v1/reports', {
+      source: 'hotline',
+      category: { kind: 'matter', code: '06001' },
+      location: { lon: 119.48, lat: 31.42 },
+      description: '热线',
+      reporter: { name: '张先生', phone: '13700000000' },
+    });
+    const id = r.body.case.caseId ?? '';
+    await post(s.operator, id, 'file', {});
+    await post(s.dispatcher, id, 'dispatch', { departmentId: DEPARTMENT });
+    const forDesk = await s.operator.json<{ events: { payload: { reporter?: unknown } }[] }>(
+      'GET',
+      `/api/v1/cases/${id}/events`,
+    );
+    expect(forDesk.body.events[0]?.payload.reporter).toEqual({ name: '张先生', phone: '13700000000' });
+    const forHandler = await s.handler.json<{ events: unknown[] }>('GET', `/api/v1/cases/${id}/events`);
+    expect(JSON.stringify(forHandler.body)).not.toContain('13700000000');
+  });
+
   it('a handler of another department cannot sign or even see the case', async () => {
     const id = await handlingCase();
     const other = await h.node.services.auth.createUser({

@@ -60,6 +60,8 @@ CREATE TABLE `cases` (
 	`active_step` text,
 	`deadline` integer,
 	`active_clock` text,
+	`clock_started_at` integer,
+	`warn_at` integer,
 	`due` integer NOT NULL,
 	`queue` text NOT NULL,
 	`urged` integer DEFAULT 0 NOT NULL,
@@ -73,6 +75,7 @@ CREATE TABLE `cases` (
 CREATE UNIQUE INDEX `cases_number` ON `cases` (`case_number`);--> statement-breakpoint
 CREATE INDEX `cases_queue` ON `cases` (`queue`,`due`,`id`);--> statement-breakpoint
 CREATE INDEX `cases_due` ON `cases` (`due`,`id`);--> statement-breakpoint
+CREATE INDEX `cases_warn` ON `cases` (`warn_at`);--> statement-breakpoint
 CREATE INDEX `cases_department` ON `cases` (`department_id`,`queue`,`due`);--> statement-breakpoint
 CREATE INDEX `cases_approvals` ON `cases` (`due`,`id`) WHERE pending_approvals > 0;--> statement-breakpoint
 CREATE INDEX `cases_provisional` ON `cases` (`due`,`id`) WHERE provisional_pending > 0;--> statement-breakpoint
@@ -156,6 +159,7 @@ CREATE TABLE `node_state` (
 CREATE TABLE `report_keys` (
 	`client_report_id` text PRIMARY KEY NOT NULL,
 	`case_id` text NOT NULL,
+	`report_hash` text NOT NULL,
 	`created_at` text NOT NULL
 );
 --> statement-breakpoint
@@ -175,6 +179,18 @@ CREATE TABLE `sessions` (
 	`expires_at` text NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `special_ops` (
+	`request_id` text PRIMARY KEY NOT NULL,
+	`case_id` text NOT NULL,
+	`op` text NOT NULL,
+	`requested_at` text NOT NULL,
+	`decided_at` text,
+	`approved` integer,
+	`record` text NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `special_ops_op` ON `special_ops` (`op`,`requested_at`);--> statement-breakpoint
+CREATE INDEX `special_ops_case` ON `special_ops` (`case_id`);--> statement-breakpoint
 CREATE TABLE `standards` (
 	`category_kind` text NOT NULL,
 	`category_code` text NOT NULL,

@@ -108,8 +108,18 @@ export function caseRoutes(app: OpenAPIHono<EdgeEnv>, registry: RouteRegistry, s
     },
     (c) => {
       const id = c.req.valid('param').id;
-      visibleCase(s, c.get('principal'), id);
-      return c.json({ events: s.store.loadEvents(id) }, 200);
+      const p = c.get('principal');
+      visibleCase(s, p, id);
+      // The reporter's name and phone are for the desk that calls back (seed 003 art. 49), not for everyone.
+      const mayContact = p?.role === 'operator' || p?.role === 'shift_lead' || p?.role === 'admin';
+      const events = s.store
+        .loadEvents(id)
+        .map((e) =>
+          e.type === 'reported' && !mayContact && e.payload.reporter
+            ? { ...e, payload: { ...e.payload, reporter: { redacted: true } } }
+            : e,
+        );
+      return c.json({ events }, 200);
     },
   );
 

@@ -35,6 +35,8 @@ const ok = (description: string) => ({
 
 const postSchema = z.strictObject({
   api_key: z.string().optional(),
+  /** One appliance serves one district; the id is accepted as clients send it and not used. */
+  jurisdiction_id: z.string().max(100).optional(),
   service_code: z
     .string({ error: 'is required' })
     .regex(/^matter-\d{5}$/, { error: 'must be a service_code from services.json' }),
@@ -105,7 +107,8 @@ export function open311Routes(
     },
     (c) => {
       const q = c.req.query();
-      const where: SQL[] = [inArray(cases.source, ['public', 'hotline'])];
+      // Only reports the public made themselves are published; hotline callers did not consent to publication.
+      const where: SQL[] = [eq(cases.source, 'public')];
       if (q.service_request_id) where.push(inArray(cases.id, q.service_request_id.split(',').slice(0, 50)));
       if (q.service_code) where.push(eq(cases.categoryCode, q.service_code.replace(/^matter-/, '')));
       for (const [key, op] of [
@@ -146,8 +149,7 @@ export function open311Routes(
     },
     (c) => {
       const state = s.store.get(c.req.valid('param').file.slice(0, -'.json'.length));
-      if (!state || (state.source !== 'public' && state.source !== 'hotline'))
-        return open311Error(c, 404, 404, 'no such service request');
+      if (state?.source !== 'public' || !state) return open311Error(c, 404, 404, 'no such service request');
       return c.json([toRequest(state, directory)], 200);
     },
   );
@@ -180,6 +182,8 @@ export function open311Routes(
       try {
         const { state } = s.intake.report(ctx, {
           ...(p.token ? { clientReportId: `open311:${p.token}` } : {}),
+          // Open311 is how public apps and hotline systems reach us: an operator account is the hotline desk,
+          // any other integration account files public reports (never `collector`, which would skew 漏报 statistics).
           source: ctx.principal.role === 'operator' || ctx.principal.role === 'shift_lead' ? 'hotline' : 'public',
           category: { kind: 'matter', code },
           location: { lon: p.long, lat: p.lat, ...(p.address_string ? { address: p.address_string } : {}) },

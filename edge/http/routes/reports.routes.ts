@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { DomainError } from '../../errors.js';
+import type { ProcessedPhoto } from '../../media/photo-pipeline.js';
 import type { EdgeServices } from '../app.js';
 import type { EdgeEnv } from '../env.js';
 import type { RouteRegistry } from '../registry.js';
@@ -11,6 +12,10 @@ import { clockView, ctxOf } from './shared.js';
 
 /** Stores one uploaded photo (original + published copy) and returns the published copy's sha256. */
 export interface PhotoUploads {
+  /** Checks and renders a photo without storing anything (a report's photos are all checked before any is kept). */
+  prepare(bytes: Buffer, field: string, mark: { takenAt: Date; place: string }): Promise<ProcessedPhoto>;
+  /** Keeps a prepared photo (original + published copy); returns the published copy's sha256. */
+  save(photo: ProcessedPhoto): string;
   store(bytes: Buffer, field: string, mark: { takenAt: Date; place: string }): Promise<string>;
   /** A published copy by hash; undefined for originals and unknown hashes. */
   published(sha256: string): { bytes: Buffer; mime: string } | undefined;
@@ -82,15 +87,17 @@ export function reportRoutes(app: OpenAPIHono<EdgeEnv>, registry: RouteRegistry,
       if (checked.existing) return c.json({ case: checked.existing, duplicateOfClientReportId: true }, 200);
       const r = checked.report;
       const place = r.location.address ?? `${r.location.lat.toFixed(5)}, ${r.location.lon.toFixed(5)}`;
-      const hashes: string[] = [];
+      // Every photo is checked before any is kept: a bad third photo leaves nothing of the first two behind.
+      const prepared: ProcessedPhoto[] = [];
       for (const [i, f] of files.entries()) {
-        hashes.push(
-          await s.uploads.store(Buffer.from(await f.arrayBuffer()), `photos[${i}]`, {
+        prepared.push(
+          await s.uploads.prepare(Buffer.from(await f.arrayBuffer()), `photos[${i}]`, {
             takenAt: new Date(s.now()),
             place,
           }),
         );
       }
+      const hashes = prepared.map((p) => s.uploads.save(p));
       const { state, created } = s.intake.report(ctx, { ...(report as object), photos: [...r.photos, ...hashes] });
       return c.json({ case: state, clocks: clockView(s, state) }, created ? 201 : 200);
     },
