@@ -65,7 +65,7 @@ export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode
     config,
     db,
     store,
-    workflow: new WorkflowService({ db, store, config, origin, now }),
+    workflow: new WorkflowService({ db, directory, store, config, origin, now }),
     intake: new IntakeService({ db, store, config, directory, geocoder, now }),
     directory,
     auth: new AuthService({

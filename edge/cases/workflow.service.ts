@@ -6,6 +6,7 @@ import { specialOps } from '../../shared/case/events.js';
 import type { CaseState } from '../../shared/case/state.js';
 import type { TimeLimit } from '../../shared/clock/types.js';
 import { timeLimitSchema } from '../../shared/clock/types.js';
+import type { CategoryDirectory } from '../../shared/codes/index.js';
 import { formatCaseNumber, localDateKey } from '../../shared/identity/case-number.js';
 import { parseOrThrow } from '../../shared/validation.js';
 import type { Principal } from '../auth/auth.service.js';
@@ -14,7 +15,7 @@ import { allowed } from '../auth/permissions.js';
 import { findResponsibleDepartment } from '../basedata/index.js';
 import type { EdgeConfig } from '../config/edge-config.js';
 import type { EdgeDb } from '../db/open.js';
-import { caseCounters, components, departments, standards } from '../db/schema.js';
+import { caseCounters, components, departments, grids, standards } from '../db/schema.js';
 import { DomainError } from '../errors.js';
 import type { CaseStore, EventDraft } from './case.store.js';
 
@@ -26,6 +27,7 @@ export interface ServiceContext {
 
 export interface WorkflowDeps {
   db: EdgeDb;
+  directory: CategoryDirectory;
   store: CaseStore;
   config: EdgeConfig;
   origin: string;
@@ -113,7 +115,8 @@ const specs: { [N in CommandName]: CommandSpec<N> } = {
   file: {
     permission: 'case.file',
     type: 'filed',
-    payload: (i, _c, s) => ({
+    payload: (i, c, s) => ({
+      ...s.checkFiling(i, c),
       caseNumber: s.allocateCaseNumber(),
       ...(i.category ? { category: i.category } : {}),
       ...(i.gridCode ? { gridCode: i.gridCode } : {}),
@@ -126,7 +129,7 @@ const specs: { [N in CommandName]: CommandSpec<N> } = {
     permission: 'case.dispatch',
     type: 'dispatched',
     payload: (i, c, s) => ({
-      departmentId: i.departmentId,
+      departmentId: s.requireDepartment(i.departmentId),
       limit: i.limit ?? s.handlingLimit(c),
       ...(i.note ? { note: i.note } : {}),
     }),
@@ -229,16 +232,77 @@ export class WorkflowService {
   /** The handling limit from the city's standards table for the case's category, else the configured default. */
   handlingLimit(c: CaseState): TimeLimit {
     if (c.categoryRef) {
-      const row = this.deps.db
-        .select({ amount: standards.limitAmount, unit: standards.limitUnit })
+      // The filing condition chosen at filing decides; else one matching the urgency; else the first condition.
+      const rows = this.deps.db
+        .select({
+          amount: standards.limitAmount,
+          unit: standards.limitUnit,
+          no: standards.conditionNo,
+          urgency: standards.urgency,
+        })
         .from(standards)
         .where(and(eq(standards.categoryKind, c.categoryRef.kind), eq(standards.categoryCode, c.categoryRef.code)))
         .orderBy(standards.conditionNo)
-        .get();
+        .all();
+      const row =
+        rows.find((r) => r.no === c.conditionNo) ??
+        rows.find((r) => c.urgency !== null && r.urgency === c.urgency) ??
+        rows[0];
       const parsed = row ? timeLimitSchema.safeParse(row) : undefined;
       if (parsed?.success) return parsed.data;
     }
     return this.limits.handle;
+  }
+
+  /** Filing input against the base data: a known category, an imported grid, an existing filing condition. */
+  checkFiling(
+    i: z.output<typeof commandInputs.file>,
+    c: CaseState,
+  ): { conditionNo?: number; filingCondition?: string } {
+    if (i.category && !this.deps.directory.isKnown(i.category.kind, i.category.code)) {
+      throw new DomainError(
+        'invalid',
+        `body.category: unknown ${i.category.kind} category ${i.category.code}`,
+        'body.category',
+      );
+    }
+    if (i.gridCode && !this.deps.db.select({ code: grids.code }).from(grids).where(eq(grids.code, i.gridCode)).get()) {
+      throw new DomainError('invalid', `body.gridCode: no unit grid ${i.gridCode} in the base data`, 'body.gridCode');
+    }
+    if (i.filingCondition === undefined) return {};
+    const category = i.category ?? c.categoryRef;
+    const row = category
+      ? this.deps.db
+          .select({ text: standards.filingCondition })
+          .from(standards)
+          .where(
+            and(
+              eq(standards.categoryKind, category.kind),
+              eq(standards.categoryCode, category.code),
+              eq(standards.conditionNo, i.filingCondition),
+            ),
+          )
+          .get()
+      : undefined;
+    if (!row)
+      throw new DomainError(
+        'invalid',
+        `body.filingCondition: the standards table has no condition ${i.filingCondition} for this category`,
+        'body.filingCondition',
+      );
+    return { conditionNo: i.filingCondition, filingCondition: row.text.slice(0, 500) };
+  }
+
+  /** Dispatch goes to a department of the base data (import departments first). */
+  requireDepartment(departmentId: string): string {
+    if (!this.deps.db.select({ id: departments.id }).from(departments).where(eq(departments.id, departmentId)).get()) {
+      throw new DomainError(
+        'invalid',
+        `body.departmentId: no department ${departmentId} in the base data`,
+        'body.departmentId',
+      );
+    }
+    return departmentId;
   }
 
   /** `<district division>-<yyyymmdd>-<counter>`, the counter per local date, in its own small transaction. */

@@ -98,6 +98,7 @@ const transitions: { [T in CaseEventType]: Transition<T> } = {
     if (e.payload.category) c.categoryRef = { kind: e.payload.category.kind, code: e.payload.category.code };
     if (e.payload.gridCode) c.gridCode = e.payload.gridCode;
     c.urgency = e.payload.urgency ?? null;
+    c.conditionNo = e.payload.conditionNo ?? null;
     c.filedAt = e.at;
     startClock(c, 'dispatch', at, e.payload.limit);
     setStatus(c, 'filed');

@@ -79,6 +79,8 @@ export const payloadSchemas = {
       .string()
       .regex(/^\d{15}$/, { error: 'must be a 15-digit unit grid code' })
       .optional(),
+    /** The number of the filing condition (立案条件) in the city's standards table; it fixes the handling limit. */
+    conditionNo: z.number().int({ error: 'must be an integer' }).min(1, { error: 'must be ≥ 1' }).max(999).optional(),
     filingCondition: text(500).optional(),
     urgency: z.enum(['A', 'B', 'C'], { error: 'must be A (紧急), B (重大) or C (一般)' }).optional(),
     limit: timeLimitSchema.optional(),

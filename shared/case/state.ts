@@ -62,6 +62,8 @@ export interface CaseState {
   description: string | null;
   clientReportId: string | null;
   urgency: 'A' | 'B' | 'C' | null;
+  /** The filing condition (立案条件) chosen at filing, from the standards table. */
+  conditionNo: number | null;
   departmentId: string | null;
   verification: 'confirmed' | 'not_found' | null;
   photos: { report: string[]; verification: string[]; handling: string[]; check: string[] };
@@ -100,6 +102,7 @@ export function emptyCase(): CaseState {
     description: null,
     clientReportId: null,
     urgency: null,
+    conditionNo: null,
     departmentId: null,
     verification: null,
     photos: { report: [], verification: [], handling: [], check: [] },

@@ -268,6 +268,30 @@ describe('bad input gets a clear 4xx and nothing is written', () => {
       'conflict',
     );
     await expectRejected(
+      await dispatcher.request('POST', `/api/v1/cases/${id}/dispatch`, { departmentId: 'no-such-dept' }),
+      400,
+      'invalid',
+      'body.departmentId',
+    );
+    await expectRejected(
+      await operator.request('POST', `/api/v1/cases/${id}/file`, { category: { kind: 'matter', code: '99999' } }),
+      400,
+      'invalid',
+      'body.category',
+    );
+    await expectRejected(
+      await operator.request('POST', `/api/v1/cases/${id}/file`, { gridCode: '320481001001999' }),
+      400,
+      'invalid',
+      'body.gridCode',
+    );
+    await expectRejected(
+      await operator.request('POST', `/api/v1/cases/${id}/file`, { filingCondition: 7 }),
+      400,
+      'invalid',
+      'body.filingCondition',
+    );
+    await expectRejected(
       await dispatcher.request('POST', '/api/v1/cases/not-a-uuid/dispatch', {}),
       400,
       'invalid',

@@ -64,6 +64,39 @@ describe('base data over HTTP, and the dispatch suggestion it drives', () => {
     expect(h.node.db.$client.prepare('SELECT count(*) n FROM departments').get()).toEqual(before);
   });
 
+  it('the filing condition chosen at filing sets the handling limit (立案、处置和结案标准)', async () => {
+    const standards = csv(
+      'categoryKind,categoryCode,conditionNo,filingCondition,limitAmount,limitUnit,closingCondition,urgency',
+      'matter,06002,1,积存垃圾渣土超过1立方米,2,紧急工作时,清理干净,A',
+      'matter,06002,2,积存垃圾渣土小于1立方米,1,工作日,清理干净,C',
+    );
+    expect((await send('standards', standards)).status).toBe(200);
+    const collector = await h.as('collector');
+    const dispatcher = await h.as('dispatcher');
+    const operator = await h.as('operator');
+    const limits: unknown[] = [];
+    for (const condition of [2, 1]) {
+      const r = await collector.json<{ case: CaseState }>('POST', '/api/v1/reports', {
+        category: { kind: 'matter', code: '06002' },
+        location: { lon: 119.48, lat: 31.42 },
+        description: `条件 ${condition}`,
+      });
+      const id = r.body.case.caseId;
+      const filed = await operator.json<{ case: CaseState }>('POST', `/api/v1/cases/${id}/file`, {
+        filingCondition: condition,
+      });
+      expect(filed.body.case.conditionNo).toBe(condition);
+      const dispatched = await dispatcher.json<{ case: CaseState }>('POST', `/api/v1/cases/${id}/dispatch`, {
+        departmentId: 'dept-sanitation',
+      });
+      limits.push(dispatched.body.case.clocks.handle?.limit);
+    }
+    expect(limits).toEqual([
+      { amount: 1, unit: 'working_days' },
+      { amount: 2, unit: 'urgent_hours' },
+    ]);
+  });
+
   it('suggests the most specific responsible department for the case’s category and grid', async () => {
     const collector = await h.as('collector');
     const r = await collector.json<{ case: CaseState }>('POST', '/api/v1/reports', {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { parseEdgeConfig } from '../../edge/config/edge-config.js';
-import { grids } from '../../edge/db/schema.js';
+import { departments, grids } from '../../edge/db/schema.js';
 import type { EdgeNode } from '../../edge/main.js';
 import { buildEdge, startEdge } from '../../edge/main.js';
 import type { Role } from '../../shared/case/roles.js';
@@ -41,6 +41,21 @@ export function insertTestGrid(node: EdgeNode): void {
     .run();
 }
 
+/** The departments tests dispatch to (dispatch refuses departments missing from the base data). */
+export function insertTestDepartments(node: EdgeNode): void {
+  for (const [id, name] of [
+    [DEPARTMENT, '环卫处'],
+    ['dept-other', '其他部门'],
+    ['d1', '市政处'],
+  ] as const) {
+    node.db
+      .insert(departments)
+      .values({ id, name, level: 'district', createdAt: '2026-01-01T00:00:00Z' })
+      .onConflictDoNothing()
+      .run();
+  }
+}
+
 export interface Session {
   role: Role;
   userId: string;
@@ -73,6 +88,7 @@ export class EdgeHarness {
     });
     this.node = buildEdge(config, { now: () => this.clock });
     insertTestGrid(this.node);
+    insertTestDepartments(this.node);
     this.node.geocoder.reload();
     const { port, stop } = await startEdge(this.node);
     this.base = `http://127.0.0.1:${port}`;
