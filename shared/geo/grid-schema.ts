@@ -5,7 +5,8 @@ import { rules } from './check.js';
 const lon = z.number({ error: rules.lon }).min(-180, { error: rules.lon }).max(180, { error: rules.lon });
 const lat = z.number({ error: rules.lat }).min(-90, { error: rules.lat }).max(90, { error: rules.lat });
 
-const position = z.tuple([lon, lat], z.number({ error: 'altitude must be a finite number' }), {
+/** A WGS-84 `[lon, lat]` (optionally `[lon, lat, alt]`) position; reused by the geofence definitions. */
+export const positionSchema = z.tuple([lon, lat], z.number({ error: 'altitude must be a finite number' }), {
   error: 'must be a [lon, lat] position',
 });
 
@@ -16,21 +17,22 @@ function isClosed(ring: readonly (readonly number[])[]): boolean {
 }
 
 const ring = z
-  .array(position, { error: 'must be an array of positions' })
+  .array(positionSchema, { error: 'must be an array of positions' })
   .min(4, { error: 'ring must have at least 4 positions' })
   .refine(isClosed, { error: 'ring must be closed (last position equals the first)' });
 
-const polygon = z
+/** A GeoJSON polygon: closed rings of ≥ 4 positions, the first one outer. */
+export const polygonSchema = z
   .array(ring, { error: 'must be an array of rings' })
   .min(1, { error: 'polygon must have an outer ring' });
 
 const geometry = z.discriminatedUnion(
   'type',
   [
-    z.object({ type: z.literal('Polygon'), coordinates: polygon }),
+    z.object({ type: z.literal('Polygon'), coordinates: polygonSchema }),
     z.object({
       type: z.literal('MultiPolygon'),
-      coordinates: z.array(polygon, { error: 'must be an array of polygons' }).min(1, {
+      coordinates: z.array(polygonSchema, { error: 'must be an array of polygons' }).min(1, {
         error: 'multipolygon must have at least one polygon',
       }),
     }),

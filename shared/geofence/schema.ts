@@ -1,26 +1,9 @@
 import { z } from 'zod';
-import { rules } from '../geo/check.js';
+import { polygonSchema, positionSchema } from '../geo/grid-schema.js';
 
-// Every check carries its rule as the message, so parseOrThrow reports `fences[3].geometry...: <rule>`.
-const lon = z.number({ error: rules.lon }).min(-180, { error: rules.lon }).max(180, { error: rules.lon });
-const lat = z.number({ error: rules.lat }).min(-90, { error: rules.lat }).max(90, { error: rules.lat });
-const position = z.tuple([lon, lat], z.number({ error: 'altitude must be a finite number' }), {
-  error: 'must be a [lon, lat] position',
-});
-
-function isClosed(ring: readonly (readonly number[])[]): boolean {
-  const first = ring[0];
-  const last = ring[ring.length - 1];
-  return first !== undefined && last !== undefined && first[0] === last[0] && first[1] === last[1];
-}
-
-const ring = z
-  .array(position, { error: 'must be an array of positions' })
-  .min(4, { error: 'ring must have at least 4 positions' })
-  .refine(isClosed, { error: 'ring must be closed (last position equals the first)' });
-const polygon = z
-  .array(ring, { error: 'must be an array of rings' })
-  .min(1, { error: 'polygon must have an outer ring' });
+// Positions and polygons are the grid index's own schemas (one definition of a valid GeoJSON polygon).
+const position = positionSchema;
+const polygon = polygonSchema;
 const line = z
   .array(position, { error: 'must be an array of positions' })
   .min(2, { error: 'line must have at least 2 positions' });
