@@ -152,13 +152,49 @@ export class AuthService {
   }
 
   /** Issues a bearer token for a handset or integration; the token is shown once and stored hashed. */
-  issueToken(userId: string, label: string): string {
+  issueToken(
+    userId: string,
+    label: string,
+    by: { userId: string; role: string } = { userId: 'system', role: 'system' },
+  ): string {
     const t = token('wt');
-    this.deps.db
-      .insert(apiTokens)
-      .values({ id: newId(), tokenHash: sha256(t), userId, label, createdAt: this.iso() })
-      .run();
+    this.deps.db.$client.transaction(() => {
+      this.deps.db
+        .insert(apiTokens)
+        .values({ id: newId(), tokenHash: sha256(t), userId, label, createdAt: this.iso() })
+        .run();
+      appendAudit(this.deps.db, {
+        at: this.iso(),
+        actorId: by.userId,
+        actorRole: by.role,
+        action: 'token.issue',
+        target: userId,
+        detail: { label },
+        ip: null,
+      });
+    })();
     return t;
+  }
+
+  /** Revokes every bearer token of a user (a lost handset); returns how many were live. */
+  revokeTokens(userId: string, by: { userId: string; role: string }): number {
+    return this.deps.db.$client.transaction(() => {
+      const revoked = this.deps.db
+        .update(apiTokens)
+        .set({ revokedAt: this.iso() })
+        .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+        .run().changes;
+      appendAudit(this.deps.db, {
+        at: this.iso(),
+        actorId: by.userId,
+        actorRole: by.role,
+        action: 'token.revoke',
+        target: userId,
+        detail: { revoked },
+        ip: null,
+      });
+      return revoked;
+    })();
   }
 
   tokenPrincipal(bearer: string): Principal | undefined {

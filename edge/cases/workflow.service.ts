@@ -178,6 +178,14 @@ export class WorkflowService {
       throw new DomainError('forbidden', 'this case is not assigned to your department');
     }
     const parsed = parseOrThrow(commandInputs[name], input ?? {}, 'body') as z.output<(typeof commandInputs)[N]>;
+    if (
+      (name === 'recordVerification' || name === 'recordCheck') &&
+      ctx.principal.role === 'collector' &&
+      current.assignedCollector !== null &&
+      current.assignedCollector !== ctx.principal.userId
+    ) {
+      throw new DomainError('forbidden', 'this verification/check is assigned to another collector');
+    }
     if (name === 'decideSpecial')
       this.requireApprover(ctx, current, (parsed as z.output<typeof commandInputs.decideSpecial>).requestId);
     const draft: EventDraft = { type: spec.type, payload: spec.payload(parsed, current, this) };

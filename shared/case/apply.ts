@@ -75,6 +75,7 @@ const transitions: { [T in CaseEventType]: Transition<T> } = {
     if (bad) return bad;
     stopClock(c, 'accept', at);
     startClock(c, 'verify', at, e.payload.limit);
+    c.assignedCollector = e.payload.collectorId;
     setStatus(c, 'verifying');
     return null;
   },
@@ -82,6 +83,7 @@ const transitions: { [T in CaseEventType]: Transition<T> } = {
     const bad = need(c, ['verifying'], 'recording a verification');
     if (bad) return bad;
     stopClock(c, 'verify', at);
+    c.assignedCollector = null;
     c.verification = e.payload.result;
     c.photos.verification.push(...e.payload.photos);
     if (e.payload.limit) startClock(c, 'file', at, e.payload.limit);
@@ -139,6 +141,7 @@ const transitions: { [T in CaseEventType]: Transition<T> } = {
     const bad = need(c, ['handled'], 'requesting a check (核查)');
     if (bad) return bad;
     startClock(c, 'check', at, e.payload.limit);
+    c.assignedCollector = e.payload.collectorId;
     setStatus(c, 'checking');
     return null;
   },
@@ -146,6 +149,7 @@ const transitions: { [T in CaseEventType]: Transition<T> } = {
     const bad = need(c, ['checking'], 'recording a check');
     if (bad) return bad;
     stopClock(c, 'check', at);
+    c.assignedCollector = null;
     c.photos.check.push(...e.payload.photos);
     if (e.payload.passed) startClock(c, 'close', at, e.payload.limit);
     setStatus(c, e.payload.passed ? 'checked' : 'check_failed');

@@ -65,6 +65,8 @@ export interface CaseState {
   /** The filing condition (立案条件) chosen at filing, from the standards table. */
   conditionNo: number | null;
   departmentId: string | null;
+  /** The collector sent to verify or check (核实/核查 assignment), until the result is recorded. */
+  assignedCollector: string | null;
   verification: 'confirmed' | 'not_found' | null;
   photos: { report: string[]; verification: string[]; handling: string[]; check: string[] };
   /** The status to return to when a 缓办/挂账 ends. */
@@ -104,6 +106,7 @@ export function emptyCase(): CaseState {
     urgency: null,
     conditionNo: null,
     departmentId: null,
+    assignedCollector: null,
     verification: null,
     photos: { report: [], verification: [], handling: [], check: [] },
     resumeTo: null,

@@ -91,7 +91,7 @@ describe('every route declares who may call it', () => {
     expect(await res.json()).toEqual({ error: { code: 'forbidden', message: 'missing or wrong X-CSRF-Token header' } });
   });
 
-  it('a bearer token works without CSRF (handsets), and an unknown token is 401', async () => {
+  it('a bearer token works without CSRF (handsets); an unknown or revoked token is 401, and both steps are audited', async () => {
     const collector = await h.node.services.auth.createUser({
       username: 'handset-7',
       displayName: '采集员 7',
@@ -103,6 +103,18 @@ describe('every route declares who may call it', () => {
     expect(ok.status).toBe(200);
     const bad = await h.node.app.request('/api/v1/auth/me', { headers: { authorization: 'Bearer wt_nope' } });
     expect(bad.status).toBe(401);
+    const admin = await h.node.services.auth.login('admin-acl', DEMO_PASSWORD, '10.0.2.1'); // the matrix logged out
+    const revoke = await h.node.app.request(`/api/v1/users/${collector.id}/tokens`, {
+      method: 'DELETE',
+      headers: { cookie: `wanmi_session=${admin.sessionToken}`, 'x-csrf-token': admin.csrfToken },
+    });
+    expect(await revoke.json()).toEqual({ revoked: 1 });
+    const after = await h.node.app.request('/api/v1/auth/me', { headers: { authorization: `Bearer ${token}` } });
+    expect(after.status).toBe(401);
+    const audit = h.node.db.$client
+      .prepare('SELECT action FROM audit WHERE target = ? ORDER BY seq')
+      .all(collector.id) as { action: string }[];
+    expect(audit.map((a) => a.action)).toEqual(['user.create', 'token.issue', 'token.revoke']);
   });
 
   it('logins are rate limited per username', async () => {

@@ -162,6 +162,33 @@ describe('special operations over HTTP: approval, ledger, and 403 for the wrong 
     expect(JSON.stringify(forHandler.body)).not.toContain('13700000000');
   });
 
+  it('only the assigned collector may record a verification', async () => {
+    const r = await s.operator.json<CaseBody>('POST', '/api/v1/reports', {
+      source: 'hotline',
+      category: { kind: 'matter', code: '06001' },
+      location: { lon: 119.48, lat: 31.42 },
+      description: '待核实',
+    });
+    const id = r.body.case.caseId ?? '';
+    await post(s.operator, id, 'verification-request', { collectorId: s.collector.userId });
+    const other = await h.node.services.auth.createUser({
+      username: 'collector-x',
+      displayName: '采集员 X',
+      role: 'collector',
+      password: 'correct horse 42',
+    });
+    const token = h.node.services.auth.issueToken(other.id, 'handset X');
+    const wrong = await fetch(`${h.base}/api/v1/cases/${id}/verification`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ result: 'confirmed' }),
+    });
+    expect(wrong.status).toBe(403);
+    const right = await post(s.collector, id, 'verification', { result: 'confirmed' });
+    expect(right.body.case.status).toBe('verified');
+    expect(right.body.case.assignedCollector).toBeNull();
+  });
+
   it('a handler of another department cannot sign or even see the case', async () => {
     const id = await handlingCase();
     const other = await h.node.services.auth.createUser({

@@ -136,7 +136,30 @@ export function authRoutes(app: OpenAPIHono<EdgeEnv>, registry: RouteRegistry, s
     (c) => {
       const { id } = c.req.valid('param');
       if (!s.auth.userExists(id)) throw new DomainError('not_found', `user ${id} does not exist`);
-      return c.json({ token: s.auth.issueToken(id, c.req.valid('json').label) }, 200);
+      const by = ctxOf(c).principal;
+      return c.json(
+        { token: s.auth.issueToken(id, c.req.valid('json').label, { userId: by.userId, role: by.role }) },
+        200,
+      );
+    },
+  );
+
+  defineRoute(
+    app,
+    registry,
+    'users.manage',
+    {
+      method: 'delete',
+      path: '/api/v1/users/{id}/tokens',
+      summary: 'revoke every bearer token of a user (lost or stolen handset)',
+      request: { params: z.object({ id: z.string().uuid() }) },
+      responses: { ...ok('how many tokens were revoked'), ...errorResponses },
+    },
+    (c) => {
+      const { id } = c.req.valid('param');
+      if (!s.auth.userExists(id)) throw new DomainError('not_found', `user ${id} does not exist`);
+      const by = ctxOf(c).principal;
+      return c.json({ revoked: s.auth.revokeTokens(id, { userId: by.userId, role: by.role }) }, 200);
     },
   );
 }
