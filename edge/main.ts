@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { serve } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import type { CategoryDirectory } from '../shared/codes/index.js';
 import { standardDirectory } from '../shared/codes/index.js';
@@ -12,6 +12,8 @@ import type { EdgeConfig } from './config/edge-config.js';
 import type { EdgeDb } from './db/open.js';
 import { openEdgeDb } from './db/open.js';
 import { nodeState } from './db/schema.js';
+import type { EdgeFeature } from './feature.js';
+import { edgeFeatures } from './features.js';
 import type { EdgeServices } from './http/app.js';
 import { createEdgeApp, ledgerQuery } from './http/app.js';
 import { EdgeMetrics } from './http/metrics.js';
@@ -26,6 +28,8 @@ export interface EdgeNode {
   services: EdgeServices;
   geocoder: Geocoder;
   sweep: ClockSweep;
+  /** The optional features switched on by the config (edge/features.ts). */
+  features: readonly EdgeFeature[];
   app: ReturnType<typeof createEdgeApp>['app'];
   registry: ReturnType<typeof createEdgeApp>['registry'];
   close(): void;
@@ -95,13 +99,17 @@ export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode
         JSON.stringify({ level: 'warn', msg: 'clock alerts', count: alerts.length, alerts: alerts.slice(0, 20) }),
       ),
   });
-  const { app, registry } = createEdgeApp(services);
+  const features = edgeFeatures
+    .map((create) => create({ config, db, dataDir, services, origin, now }))
+    .filter((f): f is EdgeFeature => f !== null);
+  const { app, registry } = createEdgeApp(services, features);
   return {
     config,
     db,
     services,
     geocoder,
     sweep,
+    features,
     app,
     registry,
     close: () => {
@@ -118,17 +126,28 @@ export function startEdge(node: EdgeNode): Promise<{ port: number; stop: () => P
       { fetch: node.app.fetch, hostname: node.config.http.host, port: node.config.http.port },
       (info) => {
         node.sweep.start();
-        resolvePort({
-          port: info.port,
-          stop: () =>
-            new Promise<void>((done) => {
-              node.sweep.stop();
-              server.close(() => done());
+        startFeatures(node.features, server).then(
+          () =>
+            resolvePort({
+              port: info.port,
+              stop: async () => {
+                node.sweep.stop();
+                for (const feature of [...node.features].reverse()) await feature.stop?.();
+                await new Promise<void>((done) => server.close(() => done()));
+              },
             }),
-        });
+          (error: unknown) => {
+            server.close();
+            reject(error);
+          },
+        );
       },
     );
     // A busy port (EADDRINUSE) or a bad host rejects the start instead of crashing the process.
     server.once('error', reject);
   });
+}
+
+async function startFeatures(features: readonly EdgeFeature[], server: ServerType): Promise<void> {
+  for (const feature of features) await feature.start?.(server);
 }

@@ -8,6 +8,9 @@ import {
   workingCalendarSchema,
 } from '../../shared/clock/index.js';
 import { parseOrThrow } from '../../shared/validation.js';
+import { gpsConfigSchema } from '../gps/gps.config.js';
+import { syncConfigSchema } from '../sync/sync.config.js';
+import { videoConfigSchema } from '../video/video.config.js';
 
 const division = z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit division code (GB/T 2260)' });
 const limit = (amount: number, unit: 'urgent_hours' | 'working_hours' | 'working_days') =>
@@ -80,6 +83,12 @@ export const edgeConfigSchema = z.strictObject({
         .default(72),
     })
     .prefault({}),
+  /** The city link (DESIGN.md §4); off until a central URL and token are configured. */
+  sync: syncConfigSchema.prefault({}),
+  /** Vehicle and collector positions over MQTT (DESIGN.md §5). */
+  gps: gpsConfigSchema.prefault({}),
+  /** Cameras: ONVIF events, snapshots and the live-view relay. */
+  video: videoConfigSchema.prefault({}),
 });
 
 export type EdgeConfig = z.output<typeof edgeConfigSchema>;

@@ -1,4 +1,6 @@
 import { type EdgeConfig, parseEdgeConfig } from '../config/edge-config.js';
+import { demoGpsConfig } from '../gps/gps.demo.js';
+import { demoVideoConfig } from '../video/video.demo.js';
 
 /** Where `npm start` keeps the demo unless WANMI_DATA_DIR says otherwise (relative to the working directory). */
 export const DEFAULT_DEMO_DATA_DIR = './data/demo';
@@ -11,5 +13,7 @@ export function demoConfig(dataDir: string, http: { host?: string; port?: number
     city: { division: '320400', name: '常州市' },
     dataDir,
     http,
+    gps: demoGpsConfig(dataDir),
+    video: demoVideoConfig(dataDir),
   });
 }

@@ -11,6 +11,7 @@ import type { WorkflowService } from '../cases/workflow.service.js';
 import type { EdgeConfig } from '../config/edge-config.js';
 import type { EdgeDb } from '../db/open.js';
 import { cases, specialOps } from '../db/schema.js';
+import type { EdgeFeature } from '../feature.js';
 import type { IntakeService } from '../intake/intake.service.js';
 import { resolvePrincipal } from './auth.middleware.js';
 import type { EdgeEnv } from './env.js';
@@ -42,7 +43,10 @@ export interface EdgeServices {
 }
 
 /** The `api` feature's Hono app: middleware, then every route with its declared access. */
-export function createEdgeApp(s: EdgeServices): { app: OpenAPIHono<EdgeEnv>; registry: RouteRegistry } {
+export function createEdgeApp(
+  s: EdgeServices,
+  features: readonly EdgeFeature[] = [],
+): { app: OpenAPIHono<EdgeEnv>; registry: RouteRegistry } {
   const registry = new RouteRegistry();
   const app = new OpenAPIHono<EdgeEnv>({
     // Validation failures use the API's one error shape, naming the first bad field and its rule.
@@ -74,6 +78,7 @@ export function createEdgeApp(s: EdgeServices): { app: OpenAPIHono<EdgeEnv>; reg
   caseRoutes(app, registry, s);
   basedataRoutes(app, registry, s);
   open311Routes(app, registry, s, s.directory);
+  for (const feature of features) feature.routes?.(app, registry);
   return { app, registry };
 }
 

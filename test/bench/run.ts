@@ -1,6 +1,10 @@
 import os from 'node:os';
+import * as consoleBench from './console.bench.js';
 import * as edge from './edge.bench.js';
 import * as geo from './geo.bench.js';
+import * as gps from './gps.bench.js';
+import * as sync from './sync.bench.js';
+import * as video from './video.bench.js';
 
 /** A bench module: `run` measures one area and returns a JSON-ready summary. */
 interface BenchModule {
@@ -11,6 +15,10 @@ interface BenchModule {
 const benches: readonly (readonly [name: string, module: BenchModule])[] = [
   ['geo', geo],
   ['edge', edge],
+  ['gps', gps],
+  ['sync', sync],
+  ['video', video],
+  ['console', consoleBench],
 ];
 
 function machine(): Record<string, unknown> {

@@ -1,0 +1,4 @@
+/** Bench for the sync area (filled in by its issue); see test/bench/run.ts for the JSON contract. */
+export async function run(): Promise<Record<string, unknown>> {
+  return { status: 'not yet measured' };
+}
