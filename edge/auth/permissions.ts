@@ -30,6 +30,13 @@ export const permissions = {
   'users.manage': ['admin'],
   'audit.read': ['admin', 'leader'],
   'metrics.read': ['admin'],
+  'vehicle.read': ['operator', 'shift_lead', 'dispatcher', 'leader', 'admin'],
+  'device.manage': ['admin'],
+  'candidate.read': ['operator', 'shift_lead', 'dispatcher', 'leader', 'admin'],
+  'candidate.decide': ['operator', 'shift_lead'],
+  'video.view': ['operator', 'shift_lead', 'dispatcher', 'leader', 'admin'],
+  'camera.manage': ['admin'],
+  'sync.read': ['shift_lead', 'dispatcher', 'leader', 'admin'],
   'session.self': ['collector', 'operator', 'shift_lead', 'dispatcher', 'handler', 'leader', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
