@@ -17,6 +17,7 @@ import { edgeFeatures } from './features.js';
 import type { EdgeServices } from './http/app.js';
 import { createEdgeApp, ledgerQuery } from './http/app.js';
 import { EdgeMetrics } from './http/metrics.js';
+import { CandidateService } from './intake/candidates.js';
 import { Geocoder } from './intake/geocoder.js';
 import { IntakeService } from './intake/intake.service.js';
 import { photoUploads } from './intake/photo-uploads.js';
@@ -65,12 +66,19 @@ export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode
   geocoder.reload();
   const directory = opts.directory ?? standardDirectory;
   const blobs = new BlobStore({ dir: join(dataDir, 'blobs'), db, now: () => new Date(now()) });
+  const intake = new IntakeService({ db, store, config, directory, geocoder, now });
+  const uploads = photoUploads({
+    db,
+    blobs,
+    options: { maxBytes: config.uploads.maxBytes, maxPixels: config.uploads.maxPixels },
+  });
   const services: EdgeServices = {
     config,
     db,
     store,
     workflow: new WorkflowService({ db, directory, store, config, origin, now }),
-    intake: new IntakeService({ db, store, config, directory, geocoder, now }),
+    intake,
+    candidates: new CandidateService({ db, intake, uploads, now }),
     directory,
     auth: new AuthService({
       db,
@@ -80,11 +88,7 @@ export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode
       now,
     }),
     metrics: new EdgeMetrics(db, now),
-    uploads: photoUploads({
-      db,
-      blobs,
-      options: { maxBytes: config.uploads.maxBytes, maxPixels: config.uploads.maxPixels },
-    }),
+    uploads,
     now,
     ledger: (op) => ledgerQuery(db, op),
     reloadGeocoder: () => void geocoder.reload(),

@@ -272,3 +272,38 @@ export const specialOps = sqliteTable(
   },
   (t) => [index('special_ops_op').on(t.op, t.requestedAt), index('special_ops_case').on(t.caseId)],
 );
+
+/**
+ * Intake candidates (待确认线索): problems raised by machines — a camera's analytics, a muck truck off its approved
+ * route — that an operator accepts (→ a report and case, with the snapshot as photo) or dismisses. Repeats of the
+ * same dedupe key within its cooldown are counted on the open candidate instead of raising a new one.
+ */
+export const intakeCandidates = sqliteTable(
+  'intake_candidates',
+  {
+    id: text('id').primaryKey(),
+    source: text('source', { enum: ['gps', 'camera'] }).notNull(),
+    sourceId: text('source_id').notNull(),
+    rule: text('rule').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    categoryKind: text('category_kind', { enum: ['component', 'matter'] }),
+    categoryCode: text('category_code'),
+    description: text('description').notNull(),
+    lon: real('lon'),
+    lat: real('lat'),
+    /** The published (watermarked) copy of the snapshot; its original is linked in `blobs.source_sha256`. */
+    photoSha256: text('photo_sha256'),
+    observedAt: integer('observed_at').notNull(),
+    lastObservedAt: integer('last_observed_at').notNull(),
+    repeats: integer('repeats').notNull().default(0),
+    status: text('status', { enum: ['pending', 'accepted', 'dismissed'] }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: integer('decided_at'),
+    decisionNote: text('decision_note'),
+    caseId: text('case_id'),
+  },
+  (t) => [
+    index('intake_candidates_key_idx').on(t.dedupeKey, t.lastObservedAt),
+    index('intake_candidates_status_idx').on(t.status, t.observedAt),
+  ],
+);

@@ -12,6 +12,7 @@ import type { EdgeConfig } from '../config/edge-config.js';
 import type { EdgeDb } from '../db/open.js';
 import { cases, specialOps } from '../db/schema.js';
 import type { EdgeFeature } from '../feature.js';
+import type { CandidateService } from '../intake/candidates.js';
 import type { IntakeService } from '../intake/intake.service.js';
 import { resolvePrincipal } from './auth.middleware.js';
 import type { EdgeEnv } from './env.js';
@@ -20,6 +21,7 @@ import type { EdgeMetrics } from './metrics.js';
 import { RouteRegistry } from './registry.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { basedataRoutes } from './routes/basedata.routes.js';
+import { candidateRoutes } from './routes/candidates.routes.js';
 import { caseRoutes } from './routes/cases.routes.js';
 import { open311Routes } from './routes/open311.routes.js';
 import { photoRoutes, reportRoutes } from './routes/reports.routes.js';
@@ -32,6 +34,8 @@ export interface EdgeServices {
   store: CaseStore;
   workflow: WorkflowService;
   intake: IntakeService;
+  /** Machine-raised problems (camera analytics, vehicle alarms) waiting for an operator. */
+  candidates: CandidateService;
   auth: AuthService;
   metrics: EdgeMetrics;
   directory: CategoryDirectory;
@@ -77,6 +81,7 @@ export function createEdgeApp(
   photoRoutes(app, registry, s);
   caseRoutes(app, registry, s);
   basedataRoutes(app, registry, s);
+  candidateRoutes(app, registry, s);
   open311Routes(app, registry, s, s.directory);
   for (const feature of features) feature.routes?.(app, registry);
   return { app, registry };
