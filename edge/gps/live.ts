@@ -1,0 +1,76 @@
+import type { DeviceKind } from './tracks.store.js';
+
+/** The latest state of one device, as the console's map shows it. */
+export interface LiveState {
+  deviceId: number;
+  deviceKey: string;
+  kind: DeviceKind;
+  name: string;
+  group: string;
+  ts: number;
+  lat: number;
+  lon: number;
+  speedKmh?: number;
+  headingDeg?: number;
+  moving: boolean;
+  receivedAt: number;
+  /** Hub version at the last change (clients ask for changes since the version they saw). */
+  v: number;
+}
+
+/**
+ * Latest position per device for live subscribers (SSE). Aggregated, not queued: a client asks for what changed
+ * since the version it last saw and gets one entry per device, so a client on a slow link receives the newest
+ * state at its own pace and the hub's memory is bounded by the number of devices.
+ */
+export class LiveHub {
+  private readonly states = new Map<number, LiveState>();
+  private version = 0;
+  private readonly waiters = new Set<() => void>();
+
+  get current(): number {
+    return this.version;
+  }
+
+  update(state: Omit<LiveState, 'v'>): void {
+    this.version += 1;
+    const prev = this.states.get(state.deviceId);
+    if (prev) Object.assign(prev, state, { v: this.version });
+    else this.states.set(state.deviceId, { ...state, v: this.version });
+    if (this.waiters.size > 0) {
+      const ws = [...this.waiters];
+      this.waiters.clear();
+      for (const w of ws) w();
+    }
+  }
+
+  remove(deviceId: number): void {
+    this.states.delete(deviceId);
+  }
+
+  /** Devices changed after version `since` (all devices for 0), copied so later updates do not alter them. */
+  changedSince(since: number, filter?: (s: LiveState) => boolean): LiveState[] {
+    const out: LiveState[] = [];
+    for (const s of this.states.values()) if (s.v > since && (!filter || filter(s))) out.push({ ...s });
+    return out;
+  }
+
+  /** Resolves at the next update, or after `timeoutMs`, or when `signal` aborts. */
+  nextChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  get size(): number {
+    return this.states.size;
+  }
+}

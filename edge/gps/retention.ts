@@ -1,0 +1,74 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { TracksStore } from './tracks.store.js';
+
+export interface PruneResult {
+  deleted: number;
+  batches: number;
+  ms: number;
+}
+
+/**
+ * Retention (DESIGN.md §8): positions older than `days` are deleted in batches of `batchRows` (oldest first, by
+ * the ts index), yielding to the event loop between batches so that MQTT messages keep flowing while a large
+ * backlog is pruned. One run at a time.
+ */
+export class RetentionPruner {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<PruneResult> | undefined;
+  private stopped = false;
+  totalDeleted = 0;
+  lastRun: (PruneResult & { at: number }) | undefined;
+
+  constructor(
+    private readonly store: TracksStore,
+    private readonly o: { days: number; batchRows: number; intervalMs: number },
+    private readonly now: () => number,
+    private readonly log: (e: Record<string, unknown>) => void = () => {},
+  ) {}
+
+  start(firstDelayMs = 10_000): void {
+    this.stopped = false;
+    const schedule = (delay: number) => {
+      this.timer = setTimeout(() => {
+        void this.run().finally(() => {
+          if (!this.stopped) schedule(this.o.intervalMs);
+        });
+      }, delay);
+      this.timer.unref();
+    };
+    schedule(firstDelayMs);
+  }
+
+  /** Prunes now (or joins the run in progress). */
+  run(): Promise<PruneResult> {
+    this.running ??= this.prune().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async prune(): Promise<PruneResult> {
+    const started = performance.now();
+    const cutoff = this.now() - this.o.days * 86_400_000;
+    let deleted = 0;
+    let batches = 0;
+    while (!this.stopped) {
+      const n = this.store.pruneBatch(cutoff, this.o.batchRows);
+      deleted += n;
+      batches += 1;
+      if (n < this.o.batchRows) break;
+      await yieldToLoop();
+    }
+    const result = { deleted, batches, ms: Math.round(performance.now() - started) };
+    this.totalDeleted += deleted;
+    this.lastRun = { ...result, at: this.now() };
+    if (deleted > 0) this.log({ level: 'info', msg: 'gps retention pruned positions', ...result });
+    return result;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+}
