@@ -3,7 +3,8 @@ import sharp, { type SharpOptions } from 'sharp';
 import { z } from 'zod';
 import { DomainError } from '../errors.js';
 import { detectImageType, type ImageMime, sharpFormatOf } from './image-type.js';
-import { type Watermark, watermarkLines, watermarkSvg } from './watermark.js';
+import { type Watermark, watermarkLines } from './watermark.js';
+import { watermarkOverlay } from './watermark-overlay.js';
 
 const MiB = 1024 * 1024;
 
@@ -76,7 +77,7 @@ export async function processPhoto(input: Buffer, opts: PhotoOptions, watermark:
   const side = Math.min(fitted.width, fitted.height);
   const fontSize = Math.min(64, Math.max(8, Math.round(side * 0.035)));
   const boxHeight = Math.min(side, Math.round(fontSize * 0.6) * 2 + lines.length * Math.round(fontSize * 1.3));
-  const overlay = watermarkSvg({ width: side, height: boxHeight }, lines, { fontSize });
+  const overlay = await watermarkOverlay({ width: side, height: boxHeight }, lines, fontSize);
   let pipeline = sharp(input, decodeOptions)
     .timeout({ seconds: o.timeoutSeconds })
     .rotate()
@@ -85,7 +86,9 @@ export async function processPhoto(input: Buffer, opts: PhotoOptions, watermark:
   if (meta.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
   if (meta.space !== 'srgb') pipeline = pipeline.toColourspace('srgb');
   const rendered = await pipeline
-    .composite([{ input: overlay, gravity: 'southwest' }])
+    .composite([
+      { input: overlay.data, raw: { width: overlay.width, height: overlay.height, channels: 4 }, gravity: 'southwest' },
+    ])
     .jpeg({ quality: o.jpegQuality })
     .toBuffer({ resolveWithObject: true })
     .catch((err: unknown) => {
