@@ -115,10 +115,10 @@ export const gpsConfigSchema = z.strictObject({
       candidateTypes: z.array(z.enum(gpsAlarmTypes)).default(['off_route']),
       /** Cooldown passed to the candidate service (same episode within it → no second candidate). */
       candidateCooldownMs: ms(0, 7 * 86_400_000, 6 * 3_600_000),
-      /** GB/T matter category for off-route candidates (渣土车偏离路线), optional. */
+      /** Matter category (5 digits, 2 major + 3 minor) for off-route candidates (渣土车偏离路线), optional. */
       offRouteCategory: z
         .string()
-        .regex(/^\d{11}$/)
+        .regex(/^\d{5}$/)
         .optional(),
     })
     .prefault({}),

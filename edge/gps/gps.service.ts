@@ -44,7 +44,7 @@ export interface CandidateSink {
     category?: string;
     description: string;
     position?: { lon: number; lat: number };
-  }): { id: string; created: boolean };
+  }): { id: string; created: boolean } | Promise<{ id: string; created: boolean }>;
 }
 
 export interface GpsServiceDeps {
@@ -334,23 +334,30 @@ export class GpsService {
     const c = this.deps.config.alarms;
     const wants = c.candidateTypes.includes(a.type) && (a.type !== 'off_route' || a.raiseIntakeCandidate === true);
     if (!wants || !this.candidates) return;
-    try {
-      const r = this.candidates.raise({
-        source: 'gps',
-        sourceId: device.deviceKey,
-        rule: a.fenceId ? `${a.type}:${a.fenceId}` : a.type,
-        dedupeKey: a.episodeId,
-        cooldownMs: c.candidateCooldownMs,
-        observedAt: a.ts,
-        ...(a.type === 'off_route' && c.offRouteCategory ? { category: c.offRouteCategory } : {}),
-        description: describeAlarm(a, device),
-        ...(a.lat !== undefined && a.lon !== undefined ? { position: { lon: a.lon, lat: a.lat } } : {}),
-      });
-      if (r.created) this.counters.candidates += 1;
-      this.store.linkCandidate(id, r.id);
-    } catch (error) {
+    const sink = this.candidates;
+    const input = {
+      source: 'gps' as const,
+      sourceId: device.deviceKey,
+      rule: a.fenceId ? `${a.type}:${a.fenceId}` : a.type,
+      dedupeKey: a.episodeId,
+      cooldownMs: c.candidateCooldownMs,
+      observedAt: a.ts,
+      ...(a.type === 'off_route' && c.offRouteCategory ? { category: c.offRouteCategory } : {}),
+      description: describeAlarm(a, device),
+      ...(a.lat !== undefined && a.lon !== undefined ? { position: { lon: a.lon, lat: a.lat } } : {}),
+    };
+    const failed = (error: unknown) => {
       this.counters.candidateErrors += 1;
       this.log({ level: 'error', msg: 'gps intake candidate failed', episodeId: a.episodeId, error: String(error) });
+    };
+    try {
+      // The candidate service may be async (it stores a snapshot first); the stream does not wait for it.
+      void Promise.resolve(sink.raise(input)).then((r) => {
+        if (r.created) this.counters.candidates += 1;
+        if (this.store.db.open) this.store.linkCandidate(id, r.id);
+      }, failed);
+    } catch (error) {
+      failed(error);
     }
   }
 
