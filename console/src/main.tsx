@@ -1,6 +1,5 @@
 import { render } from 'preact';
+import { App } from './app.js';
+import './styles.css';
 
-function App() {
-  return <h1>万米</h1>;
-}
 render(<App />, document.getElementById('app') as HTMLElement);

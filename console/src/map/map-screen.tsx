@@ -1,0 +1,321 @@
+import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { useI18n } from '../i18n.js';
+import { categoryLabel, useSession } from '../session.js';
+import { ErrorNote } from '../ui/common.js';
+import { useVehicles } from '../vehicles.js';
+import { addBasemap, colours, createMap } from './maplibre.js';
+
+type GridRow = { gridCode: string; open: number; red: number; yellow: number };
+type FC = { type: 'FeatureCollection'; features: { geometry: { coordinates: unknown } }[] };
+
+const openColour = [
+  'step',
+  ['coalesce', ['feature-state', 'open'], 0],
+  'rgba(0,0,0,0)',
+  1,
+  '#2b5f8a',
+  3,
+  '#3d84bf',
+  6,
+  '#74b3e8',
+];
+const lightColour = [
+  'case',
+  ['>', ['coalesce', ['feature-state', 'red'], 0], 0],
+  colours.red,
+  ['>', ['coalesce', ['feature-state', 'yellow'], 0], 0],
+  colours.yellow,
+  ['>', ['coalesce', ['feature-state', 'open'], 0], 0],
+  colours.green,
+  'rgba(0,0,0,0)',
+];
+
+function bboxOf(fc: FC): [number, number, number, number] | null {
+  let b: [number, number, number, number] | null = null;
+  const visit = (c: unknown) => {
+    if (Array.isArray(c) && typeof c[0] === 'number' && typeof c[1] === 'number') {
+      const [x, y] = c as [number, number];
+      b = b ? [Math.min(b[0], x), Math.min(b[1], y), Math.max(b[2], x), Math.max(b[3], y)] : [x, y, x, y];
+    } else if (Array.isArray(c)) for (const x of c) visit(x);
+  };
+  for (const f of fc.features) visit(f.geometry.coordinates);
+  return b;
+}
+
+export function MapScreen() {
+  const { t } = useI18n();
+  const { settings, categories } = useSession();
+  const ref = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<MlMap | null>(null);
+  const [ready, setReady] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [colourBy, setColourBy] = useState<'open' | 'light'>('light');
+  const [showGrids, setShowGrids] = useState(true);
+  const [showCases, setShowCases] = useState(true);
+  const [showVehicles, setShowVehicles] = useState(true);
+  const [basemapOn, setBasemapOn] = useState(settings.basemap !== null);
+  const [componentCats, setComponentCats] = useState<{ code: string; count: number }[]>([]);
+  const [component, setComponent] = useState('');
+  const [selected, setSelected] = useState<GridRow | null>(null);
+  const statusRef = useRef(new Map<string, GridRow>());
+  const vehicles = useVehicles();
+
+  useEffect(() => {
+    if (!ref.current) return;
+    let map: MlMap;
+    try {
+      map = createMap(ref.current, [119.48, 31.42], 12);
+    } catch (e) {
+      setError(e);
+      return;
+    }
+    mapRef.current = map;
+    (window as unknown as { __wanmiMap?: MlMap }).__wanmiMap = map;
+    map.getCanvas().setAttribute('aria-label', t('map.region'));
+    map.on('load', async () => {
+      try {
+        const grids = await api.get<FC>('/api/v1/console/grids');
+        map.addSource('grids', { type: 'geojson', data: grids as never, promoteId: 'code' });
+        map.addLayer({
+          id: 'grid-fill',
+          type: 'fill',
+          source: 'grids',
+          paint: { 'fill-color': lightColour as never, 'fill-opacity': 0.55 },
+        });
+        map.addLayer({
+          id: 'grid-line',
+          type: 'line',
+          source: 'grids',
+          paint: { 'line-color': colours.gridLine, 'line-width': 0.6 },
+        });
+        map.addSource('cases', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+        map.addLayer({
+          id: 'cases',
+          type: 'circle',
+          source: 'cases',
+          paint: {
+            'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 2, 16, 6],
+            'circle-color': [
+              'match',
+              ['get', 'light'],
+              'red',
+              colours.red,
+              'yellow',
+              colours.yellow,
+              'green',
+              colours.green,
+              colours.none,
+            ],
+            'circle-stroke-color': '#000',
+            'circle-stroke-width': 0.5,
+          },
+        });
+        map.addSource('components', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+        map.addLayer({
+          id: 'components',
+          type: 'circle',
+          source: 'components',
+          paint: {
+            'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 1.5, 17, 5],
+            'circle-color': colours.component,
+          },
+        });
+        map.addSource('vehicles', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+        map.addLayer({
+          id: 'vehicles',
+          type: 'circle',
+          source: 'vehicles',
+          paint: {
+            'circle-radius': 6,
+            'circle-color': colours.vehicle,
+            'circle-stroke-color': '#fff',
+            'circle-stroke-width': 1.5,
+          },
+        });
+        const b = bboxOf(grids);
+        if (b) map.fitBounds(b, { padding: 20, duration: 0 });
+        if (settings.basemap) await addBasemap(map, settings.basemap, 'grid-fill');
+        map.on('click', 'grid-fill', (e) => {
+          const code = e.features?.[0]?.properties?.code as string | undefined;
+          if (code) setSelected(statusRef.current.get(code) ?? { gridCode: code, open: 0, red: 0, yellow: 0 });
+        });
+        setReady(true);
+      } catch (e) {
+        setError(e);
+      }
+    });
+    api
+      .get<{ categories: { code: string; count: number }[] }>('/api/v1/console/component-categories')
+      .then((r) => setComponentCats(r.categories))
+      .catch(() => setComponentCats([]));
+    return () => {
+      map.remove();
+      mapRef.current = null;
+    };
+  }, []);
+
+  // Grid colours and case points refresh every 10 s (two grouped queries, cheap at 10,000 cases).
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    let stop = false;
+    const tick = async () => {
+      try {
+        const [status, points] = await Promise.all([
+          api.get<{ grids: GridRow[] }>('/api/v1/console/grid-status'),
+          api.get<FC>('/api/v1/console/case-points'),
+        ]);
+        if (stop) return;
+        const next = new Map(status.grids.map((g) => [g.gridCode, g]));
+        for (const code of statusRef.current.keys()) {
+          if (!next.has(code)) map.setFeatureState({ source: 'grids', id: code }, { open: 0, red: 0, yellow: 0 });
+        }
+        for (const g of next.values())
+          map.setFeatureState({ source: 'grids', id: g.gridCode }, { open: g.open, red: g.red, yellow: g.yellow });
+        statusRef.current = next;
+        (map.getSource('cases') as GeoJSONSource | undefined)?.setData(points as never);
+      } catch (e) {
+        setError(e);
+      }
+    };
+    void tick();
+    const timer = setInterval(tick, 10_000);
+    return () => {
+      stop = true;
+      clearInterval(timer);
+    };
+  }, [ready]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    map.setPaintProperty('grid-fill', 'fill-color', (colourBy === 'open' ? openColour : lightColour) as never);
+    map.setLayoutProperty('grid-fill', 'visibility', showGrids ? 'visible' : 'none');
+    map.setLayoutProperty('grid-line', 'visibility', showGrids ? 'visible' : 'none');
+    map.setLayoutProperty('cases', 'visibility', showCases ? 'visible' : 'none');
+    map.setLayoutProperty('vehicles', 'visibility', showVehicles ? 'visible' : 'none');
+    for (const layer of map.getStyle().layers ?? []) {
+      if (layer.id.startsWith('basemap-'))
+        map.setLayoutProperty(layer.id, 'visibility', basemapOn ? 'visible' : 'none');
+    }
+  }, [ready, colourBy, showGrids, showCases, showVehicles, basemapOn]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    const source = map.getSource('components') as GeoJSONSource | undefined;
+    if (!component) {
+      source?.setData({ type: 'FeatureCollection', features: [] });
+      return;
+    }
+    api
+      .get<FC>(`/api/v1/console/components?category=${component}`)
+      .then((fc) => source?.setData(fc as never))
+      .catch(setError);
+  }, [ready, component]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    (map.getSource('vehicles') as GeoJSONSource | undefined)?.setData({
+      type: 'FeatureCollection',
+      features: vehicles.list.map((v) => ({
+        type: 'Feature',
+        properties: { id: v.id },
+        geometry: { type: 'Point', coordinates: [v.lon, v.lat] },
+      })),
+    });
+  }, [ready, vehicles.list]);
+
+  return (
+    <section class="map-screen" aria-labelledby="map-title">
+      <h1 id="map-title" class="sr">
+        {t('map.title')}
+      </h1>
+      <div class="map-side">
+        <fieldset>
+          <legend>{t('map.layers')}</legend>
+          <label>
+            <input type="checkbox" checked={showGrids} onChange={(e) => setShowGrids(e.currentTarget.checked)} />
+            {t('map.grids')}
+          </label>
+          <label>
+            <input type="checkbox" checked={showCases} onChange={(e) => setShowCases(e.currentTarget.checked)} />
+            {t('map.cases')}
+          </label>
+          <label>
+            <input type="checkbox" checked={showVehicles} onChange={(e) => setShowVehicles(e.currentTarget.checked)} />
+            {t('map.vehicles')} ({vehicles.list.length})
+          </label>
+        </fieldset>
+        <label for="map-colour">{t('map.colourBy')}</label>
+        <select
+          id="map-colour"
+          value={colourBy}
+          onChange={(e) => setColourBy(e.currentTarget.value as 'open' | 'light')}
+        >
+          <option value="light">{t('map.colourBy.light')}</option>
+          <option value="open">{t('map.colourBy.open')}</option>
+        </select>
+        <label for="map-components">{t('map.components')}</label>
+        <select id="map-components" value={component} onChange={(e) => setComponent(e.currentTarget.value)}>
+          <option value="">{t('map.components.none')}</option>
+          {componentCats.map((c) => (
+            <option key={c.code} value={c.code} class="data">
+              {categoryLabel(categories, 'component', c.code)} ({c.count})
+            </option>
+          ))}
+        </select>
+        <fieldset>
+          <legend>{t('map.basemap')}</legend>
+          {settings.basemap ? (
+            <label>
+              <input type="checkbox" checked={basemapOn} onChange={(e) => setBasemapOn(e.currentTarget.checked)} />
+              {basemapOn ? t('map.basemap.on') : t('map.basemap.off')}
+            </label>
+          ) : (
+            <p class="muted" data-testid="no-basemap">
+              {t('map.basemap.missing')}
+            </p>
+          )}
+        </fieldset>
+        <fieldset class="legend">
+          <legend>{t('map.legend')}</legend>
+          <span>
+            <i style={{ background: colours.green }} />
+            {t('light.green')}
+          </span>
+          <span>
+            <i style={{ background: colours.yellow }} />
+            {t('light.yellow')}
+          </span>
+          <span>
+            <i style={{ background: colours.red }} />
+            {t('light.red')}
+          </span>
+          <span>
+            <i style={{ background: colours.component }} />
+            {t('map.components')}
+          </span>
+          <span>
+            <i style={{ background: colours.vehicle }} />
+            {t('map.vehicles')}
+          </span>
+        </fieldset>
+        <p aria-live="polite" data-testid="grid-selected">
+          {selected &&
+            t('map.selected', {
+              code: selected.gridCode,
+              open: selected.open,
+              yellow: selected.yellow,
+              red: selected.red,
+            })}
+        </p>
+        {error ? <ErrorNote error={error} /> : null}
+      </div>
+      <div ref={ref} class="map" data-ready={ready ? '1' : '0'} />
+    </section>
+  );
+}

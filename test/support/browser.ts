@@ -1,0 +1,117 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.WANMI_CHROMIUM ?? '/usr/bin/chromium';
+export const CONSOLE_DIST = fileURLToPath(new URL('../../console/dist', import.meta.url));
+export const SCREENSHOTS = resolve(fileURLToPath(new URL('../../reports/screenshots', import.meta.url)));
+
+/** The console must be built first (CI runs `npm run build`); a missing build fails loudly, never skips. */
+export function requireConsoleBuild(): void {
+  if (!existsSync(join(CONSOLE_DIST, 'index.html'))) {
+    throw new Error(
+      `console/dist/index.html is missing: build the console first with \`npx vite build --config console/vite.config.ts\` (part of \`npm run build\`)`,
+    );
+  }
+}
+
+/**
+ * Real Debian Chromium driven by playwright-core. Every request is recorded; any request that leaves the
+ * appliance's origin is blocked and recorded as external, and `assertNoExternalRequests` fails the test on it.
+ */
+export class ConsoleBrowser {
+  readonly requests: string[] = [];
+  readonly external: string[] = [];
+  readonly pageErrors: string[] = [];
+
+  private constructor(
+    readonly origin: string,
+    readonly browser: Browser,
+    readonly context: BrowserContext,
+  ) {}
+
+  static async launch(origin: string, opts: { viewport?: { width: number; height: number } } = {}) {
+    requireConsoleBuild();
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (listed in .ci/apt-packages.txt)`);
+    }
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        // WebGL for MapLibre without a GPU: SwiftShader, software rendering.
+        '--use-angle=swiftshader',
+        '--enable-unsafe-swiftshader',
+      ],
+    });
+    const context = await browser.newContext({
+      viewport: opts.viewport ?? { width: 1440, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const b = new ConsoleBrowser(new URL(origin).origin, browser, context);
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      b.requests.push(url);
+      if (b.isLocal(url)) return route.continue();
+      b.external.push(url);
+      return route.abort('blockedbyclient');
+    });
+    // Requests that bypass routing (workers, prefetches) are still seen here.
+    context.on('request', (req) => {
+      const url = req.url();
+      if (!b.isLocal(url) && !b.external.includes(url)) b.external.push(url);
+    });
+    return b;
+  }
+
+  private isLocal(url: string): boolean {
+    if (url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank') return true;
+    try {
+      return new URL(url).origin === this.origin;
+    } catch {
+      return false;
+    }
+  }
+
+  async newPage(): Promise<Page> {
+    const page = await this.context.newPage();
+    page.on('pageerror', (e) => this.pageErrors.push(String(e)));
+    return page;
+  }
+
+  assertNoExternalRequests(): void {
+    if (this.external.length > 0) {
+      throw new Error(`the console made requests outside the appliance (${this.origin}):\n${this.external.join('\n')}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.context.close().catch(() => {});
+    await this.browser.close();
+  }
+}
+
+/** Saves a full-page screenshot to reports/screenshots/<name>.png (CI output, gitignored). */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
+
+/** Logs in through the console's form (zh-CN labels by default). */
+export async function loginThroughForm(page: Page, origin: string, username: string, password: string): Promise<void> {
+  await page.goto(`${origin}/`);
+  await page.locator('#login-username').fill(username);
+  await page.locator('#login-password').fill(password);
+  await page.locator('form button[type=submit]').click();
+  await page.locator('nav.side').waitFor({ state: 'visible' });
+}
