@@ -38,6 +38,11 @@ export async function openCentralDb(options: CentralDbOptions): Promise<{ db: Ce
     return { db: db as unknown as CentralDb, close: () => client.close() };
   }
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  // An idle connection dropped by the server (restart, failover, admin shutdown) must not crash central: the pool
+  // discards it and the next query opens a fresh one.
+  pool.on('error', (err) =>
+    console.warn(JSON.stringify({ level: 'warn', msg: 'postgres idle connection lost', err: String(err.message) })),
+  );
   const db = drizzlePg(pool, { schema });
   await migratePg(db, { migrationsFolder: migrationsFolder() });
   return { db: db as unknown as CentralDb, close: () => pool.end() };

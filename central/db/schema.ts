@@ -1,4 +1,19 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
+});
 
 /**
  * The municipal centre's store (DESIGN.md §3). Every district's case events, and the same projection as the edge.
@@ -71,3 +86,21 @@ export const districtLinks = pgTable('district_links', {
   lastPullAt: timestamp('last_pull_at', { withTimezone: true }),
   acked: integer('acked').notNull().default(0),
 });
+
+/**
+ * Photos and snapshots pushed by the districts before the events that reference them (sync v1 blobs first),
+ * content-addressed by sha256. Kept in PostgreSQL for now (one backup, one transaction story); the scale plan moves
+ * the bytes to object storage and keeps this row (central/README.md).
+ */
+export const blobs = pgTable(
+  'blobs',
+  {
+    sha256: text('sha256').primaryKey(),
+    district: text('district').notNull(),
+    size: integer('size').notNull(),
+    mime: text('mime').notNull(),
+    bytes: bytea('bytes').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('blobs_district').on(t.district)],
+);

@@ -1,9 +1,13 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { DomainError, errorStatus } from '../../shared/errors.js';
+import { SYNC_MAX_BLOB_BYTES } from '../../shared/sync/messages.js';
 import type { SyncService } from '../sync/sync.service.js';
 
 const MAX_PUSH_BYTES = 16 * 1024 * 1024;
+const tooLarge = (what: string) => () => {
+  throw new DomainError('too_large', `${what} too large`);
+};
 
 function errorBody(code: string, message: string, field?: string) {
   return { error: { code, message, ...(field ? { field } : {}) } };
@@ -50,6 +54,51 @@ export function createCentralApp(deps: { sync: SyncService }): Hono {
   app.get('/sync/v1/digest', async (c) => {
     const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
     return c.json(await deps.sync.digest(peer, c.req.query('from'), c.req.query('to')), 200);
+  });
+
+  app.get('/sync/v1/digest/:day', async (c) => {
+    const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
+    return c.json(await deps.sync.dayIds(peer, c.req.param('day')), 200);
+  });
+
+  const jsonBody = async (c: { req: { json(): Promise<unknown> } }) =>
+    c.req.json().catch(() => {
+      throw new DomainError('invalid', 'body: not valid JSON', 'body');
+    });
+
+  app.post(
+    '/sync/v1/events/fetch',
+    bodyLimit({ maxSize: 256 * 1024, onError: tooLarge('fetch request') }),
+    async (c) => {
+      const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
+      return c.json(await deps.sync.fetchEvents(peer, await jsonBody(c)), 200);
+    },
+  );
+
+  app.post('/sync/v1/blobs/missing', bodyLimit({ maxSize: 256 * 1024, onError: tooLarge('blob query') }), async (c) => {
+    const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
+    return c.json(await deps.sync.missingBlobs(peer, await jsonBody(c)), 200);
+  });
+
+  app.put(
+    '/sync/v1/blobs/:sha256',
+    bodyLimit({ maxSize: SYNC_MAX_BLOB_BYTES, onError: tooLarge('blob') }),
+    async (c) => {
+      const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
+      const bytes = Buffer.from(await c.req.arrayBuffer());
+      const mime = (c.req.header('content-type') ?? 'application/octet-stream').split(';')[0]?.trim() ?? '';
+      const r = await deps.sync.putBlob(peer, c.req.param('sha256'), bytes, mime);
+      return c.json(r, r.created ? 201 : 200);
+    },
+  );
+
+  app.get('/sync/v1/blobs/:sha256', async (c) => {
+    const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
+    const blob = await deps.sync.getBlob(peer, c.req.param('sha256'));
+    return c.body(new Uint8Array(blob.bytes), 200, {
+      'content-type': blob.mime,
+      'cache-control': 'private, immutable',
+    });
   });
   return app;
 }

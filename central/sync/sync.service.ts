@@ -1,14 +1,30 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { and, asc, eq, gt, gte, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import type { CaseEvent } from '../../shared/case/events.js';
 import { DomainError } from '../../shared/errors.js';
-import { dayDigests } from '../../shared/sync/digest.js';
-import type { DigestResponseV1, PullResponseV1, PushAckV1 } from '../../shared/sync/messages.js';
-import { pushEventsV1, SYNC_MAX_BATCH } from '../../shared/sync/messages.js';
+import { blobRefs } from '../../shared/sync/blob-refs.js';
+import { dayDigests, hlcDayBounds } from '../../shared/sync/digest.js';
+import type {
+  BlobPutResponseV1,
+  BlobsMissingResponseV1,
+  DayIdsResponseV1,
+  DigestResponseV1,
+  FetchEventsResponseV1,
+  PullResponseV1,
+  PushAckV1,
+} from '../../shared/sync/messages.js';
+import {
+  blobsMissingRequestV1,
+  fetchEventsRequestV1,
+  pushEventsV1,
+  SYNC_MAX_BATCH,
+  SYNC_MAX_BLOB_BYTES,
+} from '../../shared/sync/messages.js';
 import { formatPath } from '../../shared/validation.js';
 import type { CentralDb } from '../db/open.js';
-import { cases, districtLinks, events, syncTokens } from '../db/schema.js';
+import { blobs, cases, districtLinks, events, syncTokens } from '../db/schema.js';
 import type { CentralCaseLog } from './case-log.js';
 
 export interface SyncPeer {
@@ -48,13 +64,7 @@ export class SyncService {
   }
 
   async push(peer: SyncPeer, body: unknown): Promise<PushAckV1> {
-    const parsed = pushEventsV1.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = formatPath(issue?.path ?? []);
-      throw new DomainError('invalid', `${field}: ${issue?.message ?? 'invalid'}`, field);
-    }
-    const msg = parsed.data;
+    const msg = parse(pushEventsV1, body);
     if (msg.origin !== peer.origin)
       throw new DomainError('forbidden', `this token is bound to ${peer.origin}, not ${msg.origin}`);
     const batch = msg.events as CaseEvent[];
@@ -63,6 +73,7 @@ export class SyncService {
         throw new DomainError('invalid', `events[${i}].origin: must be ${peer.origin}`, `events[${i}].origin`);
       await this.requireDistrictCase(peer, batch, e, i);
     }
+    await this.requireBlobs(batch);
     await this.deps.log.ingest(peer.origin, peer.district, batch);
     const acked = await this.contiguous(peer.origin);
     const now = new Date(this.deps.now());
@@ -119,6 +130,88 @@ export class SyncService {
     return { v: 1, days: dayDigests(rows) };
   }
 
+  /** Stores a blob pushed by a district: size-capped, verified against its announced hash, idempotent. */
+  async putBlob(peer: SyncPeer, sha256: string, bytes: Buffer, mime: string): Promise<BlobPutResponseV1> {
+    if (!SHA256.test(sha256)) throw new DomainError('invalid', 'sha256: must be 64 lower-case hex digits', 'sha256');
+    if (bytes.length > SYNC_MAX_BLOB_BYTES)
+      throw new DomainError('too_large', `blob larger than ${SYNC_MAX_BLOB_BYTES} bytes`);
+    if (bytes.length === 0) throw new DomainError('invalid', 'body: a blob cannot be empty', 'body');
+    const actual = createHash('sha256').update(bytes).digest('hex');
+    if (actual !== sha256)
+      throw new DomainError('invalid', `body: content hashes to ${actual}, not the announced ${sha256}`, 'sha256');
+    if (!/^[a-z]+\/[a-z0-9.+-]+$/i.test(mime) || mime.length > 100)
+      throw new DomainError('invalid', 'content-type: must be a media type such as image/jpeg', 'content-type');
+    const inserted = await this.deps.db
+      .insert(blobs)
+      .values({ sha256, district: peer.district, size: bytes.length, mime, bytes })
+      .onConflictDoNothing()
+      .returning({ sha256: blobs.sha256 });
+    return { v: 1, sha256, size: bytes.length, created: inserted.length > 0 };
+  }
+
+  async missingBlobs(_peer: SyncPeer, body: unknown): Promise<BlobsMissingResponseV1> {
+    const msg = parse(blobsMissingRequestV1, body);
+    const want = [...new Set(msg.sha256)];
+    if (want.length === 0) return { v: 1, missing: [] };
+    const held = await this.deps.db.select({ sha256: blobs.sha256 }).from(blobs).where(inArray(blobs.sha256, want));
+    const have = new Set(held.map((h) => h.sha256));
+    return { v: 1, missing: want.filter((s) => !have.has(s)) };
+  }
+
+  /** A blob referenced by one of the district's cases (e.g. a photo the city attached), for that district only. */
+  async getBlob(peer: SyncPeer, sha256: string): Promise<{ bytes: Buffer; mime: string }> {
+    if (!SHA256.test(sha256)) throw new DomainError('invalid', 'sha256: must be 64 lower-case hex digits', 'sha256');
+    const row = (
+      await this.deps.db
+        .select({ bytes: blobs.bytes, mime: blobs.mime, district: blobs.district })
+        .from(blobs)
+        .where(eq(blobs.sha256, sha256))
+    )[0];
+    if (!row || row.district !== peer.district)
+      throw new DomainError('not_found', `no blob ${sha256} for this district`);
+    return { bytes: row.bytes, mime: row.mime };
+  }
+
+  /** The ids of one day's events of the district (all origins): the second step of anti-entropy. */
+  async dayIds(peer: SyncPeer, day: string): Promise<DayIdsResponseV1> {
+    const rows = await this.deps.db
+      .select({ id: events.id })
+      .from(events)
+      .where(
+        and(
+          eq(events.district, peer.district),
+          gte(events.hlc, hlcOfDay(day, 'from')),
+          lte(events.hlc, hlcOfDay(day, 'to')),
+        ),
+      );
+    return { v: 1, day, ids: rows.map((r) => r.id).sort() };
+  }
+
+  /** Events of the district by id (other origins only: an edge's own events come from its own log). */
+  async fetchEvents(peer: SyncPeer, body: unknown): Promise<FetchEventsResponseV1> {
+    const msg = parse(fetchEventsRequestV1, body);
+    const rows = await this.deps.db
+      .select({ body: events.body })
+      .from(events)
+      .where(and(eq(events.district, peer.district), ne(events.origin, peer.origin), inArray(events.id, msg.ids)))
+      .orderBy(asc(events.pos));
+    return { v: 1, events: rows.map((r) => r.body as CaseEvent) };
+  }
+
+  /** Blobs first: every photo an event references must already be stored (pushed before the event). */
+  private async requireBlobs(batch: readonly CaseEvent[]): Promise<void> {
+    const refs = [...new Set(batch.flatMap((e) => blobRefs(e)))];
+    if (refs.length === 0) return;
+    const held = await this.deps.db.select({ sha256: blobs.sha256 }).from(blobs).where(inArray(blobs.sha256, refs));
+    const have = new Set(held.map((h) => h.sha256));
+    const missing = refs.filter((r) => !have.has(r));
+    if (missing.length > 0)
+      throw new DomainError(
+        'unprocessable',
+        `blobs first: ${missing.length} referenced blob(s) not stored, e.g. ${missing[0]} (PUT /sync/v1/blobs/<sha256> before the events)`,
+      );
+  }
+
   /** Who may write to a case: only events of the token's district (a case reported there or owned by it). */
   private async requireDistrictCase(
     peer: SyncPeer,
@@ -163,10 +256,20 @@ export class SyncService {
   }
 }
 
+const SHA256 = /^[0-9a-f]{64}$/;
+
+function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = formatPath(issue?.path ?? []);
+    throw new DomainError('invalid', `${field}: ${issue?.message ?? 'invalid'}`, field);
+  }
+  return parsed.data;
+}
+
 function hlcOfDay(day: string, edge: 'from' | 'to'): string {
-  if (!/^\d{8}$/.test(day)) throw new DomainError('invalid', `${edge}: must be a yyyymmdd date`, edge);
-  const ms = Date.parse(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T00:00:00Z`);
-  if (Number.isNaN(ms)) throw new DomainError('invalid', `${edge}: must be a real date`, edge);
-  const bound = edge === 'from' ? ms : ms + 86_400_000 - 1;
-  return `${String(bound).padStart(15, '0')}.${edge === 'from' ? '00000' : '99999'}`;
+  const bounds = hlcDayBounds(day);
+  if (!bounds) throw new DomainError('invalid', `${edge}: must be a real yyyymmdd date`, edge);
+  return bounds[edge];
 }

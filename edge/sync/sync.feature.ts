@@ -1,10 +1,34 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { CaseEvent } from '../../shared/case/events.js';
-import { dayDigests } from '../../shared/sync/digest.js';
-import { pullResponseV1, pushAckV1, SYNC_MAX_BATCH } from '../../shared/sync/messages.js';
+import { blobRefs } from '../../shared/sync/blob-refs.js';
+import { dayDigests, hlcDayBounds, mismatchedDays } from '../../shared/sync/digest.js';
+import {
+  blobsMissingResponseV1,
+  dayIdsResponseV1,
+  digestResponseV1,
+  fetchEventsResponseV1,
+  pullResponseV1,
+  pushAckV1,
+  SYNC_MAX_BATCH,
+} from '../../shared/sync/messages.js';
 import type { CaseStore } from '../cases/case.store.js';
 import type { EdgeDb } from '../db/open.js';
-import { events, nodeState } from '../db/schema.js';
+import { blobs, events, nodeState } from '../db/schema.js';
+
+/** Read access to the edge's blob store (edge/media/blob-store.ts): the bytes of a photo by its hash. */
+export interface BlobSource {
+  get(sha256: string): Buffer | undefined;
+}
+
+/** What the last anti-entropy round found and repaired. */
+export interface RepairReport {
+  at: number;
+  days: string[];
+  pushed: number;
+  fetched: number;
+  /** Differences it cannot repair from this side (e.g. an event of our origin that only central holds). */
+  unrepairable: number;
+}
 
 export interface SyncFeatureDeps {
   db: EdgeDb;
@@ -20,6 +44,12 @@ export interface SyncFeatureDeps {
   /** Base of the retry backoff; the delay doubles per failure up to `maxBackoffMs`, with full jitter. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** The edge's blob store: photos are pushed before the events that reference them. */
+  blobs?: BlobSource;
+  /** Anti-entropy: compare per-day digests at most this often (and after every reconnect). Default 5 minutes. */
+  repairEveryMs?: number;
+  /** Abort a request that has not answered in this time (a black-holed link must not hang the loop). */
+  requestTimeoutMs?: number;
 }
 
 export type LinkState = 'unknown' | 'up' | 'down';
@@ -32,19 +62,30 @@ export class SyncFeature {
   link: LinkState = 'unknown';
   lastError: string | null = null;
   lastSyncAt: number | null = null;
+  lastRepair: RepairReport | null = null;
   private failures = 0;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  private inflight: Promise<unknown> | null = null;
+  private lastRepairAt = Number.NEGATIVE_INFINITY;
+  private stopped = true;
+  private aborter = new AbortController();
 
   constructor(private readonly deps: SyncFeatureDeps) {}
 
   start(intervalMs = 5_000): void {
+    this.stopped = false;
+    this.aborter = new AbortController();
     const loop = async () => {
-      if (!this.timer) return;
-      const ok = await this.syncOnce().then(
+      if (this.stopped) return;
+      const run = this.syncOnce().then(
         () => true,
         () => false,
       );
+      this.inflight = run;
+      const ok = await run;
+      this.inflight = null;
+      if (this.stopped) return;
       const base = this.deps.backoffMs ?? 1_000;
       const delay = ok
         ? intervalMs
@@ -56,15 +97,23 @@ export class SyncFeature {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the loop and waits for a round in flight (aborting its requests), so the store can close safely. */
+  async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.aborter.abort();
+    await this.inflight?.catch(() => undefined);
   }
 
-  /** Push everything unacknowledged, then pull until caught up. Throws (and marks the link down) on failure. */
+  /**
+   * Push everything unacknowledged (blobs first), pull until caught up, and — after a reconnect or every
+   * `repairEveryMs` — compare per-day digests and repair the days that differ. Throws (link down) on failure.
+   */
   async syncOnce(): Promise<{ pushed: number; pulled: number }> {
     if (this.running) return { pushed: 0, pulled: 0 };
     this.running = true;
+    const wasUp = this.link === 'up';
     try {
       let pushed = 0;
       for (;;) {
@@ -78,6 +127,7 @@ export class SyncFeature {
         pulled += r.applied;
         if (!r.more) break;
       }
+      if (!wasUp || this.deps.now() - this.lastRepairAt >= (this.deps.repairEveryMs ?? 300_000)) await this.repair();
       this.link = 'up';
       this.failures = 0;
       this.lastError = null;
@@ -105,11 +155,119 @@ export class SyncFeature {
       .all()
       .map((r) => JSON.parse(r.body) as CaseEvent);
     if (batch.length === 0) return 0;
+    const ack = await this.pushEvents(batch);
+    return Math.max(0, ack - acked);
+  }
+
+  /** Blobs first, then the events; the watermark only moves forward, and only on an acknowledgement. */
+  private async pushEvents(batch: readonly CaseEvent[]): Promise<number> {
+    await this.pushBlobs(batch);
     const res = await this.call('POST', '/sync/v1/events', { v: 1, origin: this.deps.origin, events: batch });
     const ack = pushAckV1.parse(res);
-    // The watermark only moves forward, and only on an acknowledgement: a lost answer means a harmless replay.
-    if (ack.acked > acked) this.setState('sync.acked', String(ack.acked));
-    return Math.max(0, ack.acked - acked);
+    // A lost answer means a harmless replay of the same batch.
+    if (ack.acked > this.watermark()) this.setState('sync.acked', String(ack.acked));
+    return ack.acked;
+  }
+
+  /**
+   * Uploads the photos the batch references (and the originals they were rendered from, the evidence) that central
+   * does not hold yet. A referenced photo missing here stops the push with a visible error instead of sending an
+   * event central would refuse.
+   */
+  private async pushBlobs(batch: readonly CaseEvent[]): Promise<number> {
+    const refs = [...new Set(batch.flatMap((e) => blobRefs(e)))];
+    if (refs.length === 0) return 0;
+    const rows = this.deps.db
+      .select({ sha256: blobs.sha256, mime: blobs.mime, source: blobs.sourceSha256 })
+      .from(blobs)
+      .where(inArray(blobs.sha256, refs))
+      .all();
+    const meta = new Map(rows.map((r) => [r.sha256, r.mime]));
+    const originals = rows.map((r) => r.source).filter((s): s is string => !!s && !meta.has(s));
+    if (originals.length > 0)
+      for (const r of this.deps.db
+        .select({ sha256: blobs.sha256, mime: blobs.mime })
+        .from(blobs)
+        .where(inArray(blobs.sha256, originals))
+        .all())
+        meta.set(r.sha256, r.mime);
+    const wanted = [...new Set([...refs, ...originals])];
+    let uploaded = 0;
+    for (let i = 0; i < wanted.length; i += SYNC_MAX_BATCH) {
+      const chunk = wanted.slice(i, i + SYNC_MAX_BATCH);
+      const { missing } = blobsMissingResponseV1.parse(
+        await this.call('POST', '/sync/v1/blobs/missing', { v: 1, sha256: chunk }),
+      );
+      for (const sha of missing) {
+        const bytes = this.deps.blobs?.get(sha);
+        if (!bytes) {
+          if (!refs.includes(sha)) continue; // an original we no longer hold: the published copy is what events name
+          throw new Error(`sync: photo ${sha} is referenced by an event but missing from this edge's blob store`);
+        }
+        await this.call('PUT', `/sync/v1/blobs/${sha}`, bytes, meta.get(sha) ?? 'application/octet-stream');
+        uploaded += 1;
+      }
+    }
+    return uploaded;
+  }
+
+  /**
+   * Anti-entropy (DESIGN.md §4): per-day digests of both sides are compared; for each day that differs the ids are
+   * compared, our own events central lacks are pushed again (central may have been restored from an older backup),
+   * and events of other origins we lack are fetched by id and ingested. Divergence is repaired, not assumed away.
+   */
+  async repair(): Promise<RepairReport> {
+    const remote = digestResponseV1.parse(await this.call('GET', '/sync/v1/digest'));
+    const days = mismatchedDays(this.localDigest(), remote.days);
+    let pushed = 0;
+    let fetched = 0;
+    let unrepairable = 0;
+    for (const day of days) {
+      const theirs = new Set(dayIdsResponseV1.parse(await this.call('GET', `/sync/v1/digest/${day}`)).ids);
+      const bounds = hlcDayBounds(day);
+      if (!bounds) continue;
+      const ours = this.deps.db
+        .select({ id: events.id, origin: events.origin, seq: events.seq })
+        .from(events)
+        .where(and(gte(events.hlc, bounds.from), lte(events.hlc, bounds.to)))
+        .all();
+      const ourIds = new Set(ours.map((e) => e.id));
+      const toPush = ours
+        .filter((e) => !theirs.has(e.id) && e.origin === this.deps.origin)
+        .sort((a, b) => a.seq - b.seq);
+      unrepairable += ours.filter((e) => !theirs.has(e.id) && e.origin !== this.deps.origin).length;
+      const toFetch = [...theirs].filter((id) => !ourIds.has(id));
+      for (let i = 0; i < toPush.length; i += SYNC_MAX_BATCH) {
+        const ids = toPush.slice(i, i + SYNC_MAX_BATCH).map((e) => e.id);
+        const batch = this.deps.db
+          .select({ body: events.body })
+          .from(events)
+          .where(inArray(events.id, ids))
+          .orderBy(asc(events.seq))
+          .all()
+          .map((r) => JSON.parse(r.body) as CaseEvent);
+        await this.pushEvents(batch);
+        pushed += batch.length;
+      }
+      for (let i = 0; i < toFetch.length; i += SYNC_MAX_BATCH) {
+        const page = fetchEventsResponseV1.parse(
+          await this.call('POST', '/sync/v1/events/fetch', { v: 1, ids: toFetch.slice(i, i + SYNC_MAX_BATCH) }),
+        );
+        // Our own events never come back from elsewhere (the store refuses them): count them as unrepairable here.
+        const foreign = page.events.filter((e) => e.origin !== this.deps.origin);
+        unrepairable += toFetch.slice(i, i + SYNC_MAX_BATCH).length - foreign.length;
+        if (foreign.length > 0)
+          fetched += this.deps.store.ingest(foreign, {
+            actor: { userId: 'sync', role: 'system' },
+            action: 'sync.repair',
+          }).applied;
+      }
+    }
+    this.lastRepairAt = this.deps.now();
+    this.lastRepair = { at: this.lastRepairAt, days, pushed, fetched, unrepairable };
+    if (days.length > 0)
+      console.log(JSON.stringify({ level: 'warn', msg: 'sync: digests differed, repaired', ...this.lastRepair }));
+    return this.lastRepair;
   }
 
   async pullOnce(waitS = 0): Promise<{ applied: number; more: boolean }> {
@@ -136,6 +294,7 @@ export class SyncFeature {
     oldestUnsyncedAgeMs: number | null;
     lastError: string | null;
     lastSyncAt: number | null;
+    lastRepair: RepairReport | null;
   } {
     const acked = this.watermark();
     const row = this.deps.db
@@ -150,6 +309,7 @@ export class SyncFeature {
       oldestUnsyncedAgeMs: oldest === null ? null : this.deps.now() - oldest,
       lastError: this.lastError,
       lastSyncAt: this.lastSyncAt,
+      lastRepair: this.lastRepair,
     };
   }
 
@@ -158,11 +318,17 @@ export class SyncFeature {
     return dayDigests(this.deps.db.select({ id: events.id, hlc: events.hlc }).from(events).all());
   }
 
-  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  private async call(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, mime?: string): Promise<unknown> {
+    const raw = Buffer.isBuffer(body);
+    const timeout = AbortSignal.timeout(this.deps.requestTimeoutMs ?? 30_000);
     const res = await this.deps.fetch(`${this.deps.centralUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.deps.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
+      headers: {
+        authorization: `Bearer ${this.deps.token}`,
+        ...(body ? { 'content-type': raw ? (mime ?? 'application/octet-stream') : 'application/json' } : {}),
+      },
+      ...(body ? { body: raw ? new Uint8Array(body) : JSON.stringify(body) } : {}),
+      signal: AbortSignal.any([timeout, this.aborter.signal]),
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`sync ${method} ${path.split('?')[0]}: ${res.status} ${text.slice(0, 300)}`);

@@ -23,3 +23,26 @@ export function dayDigests(
       hash: createHash('sha256').update(ids.sort().join('\n')).digest('hex'),
     }));
 }
+
+/** The HLC bounds of a UTC day (`yyyymmdd`), inclusive, as sortable HLC strings; undefined when it is no real date. */
+export function hlcDayBounds(day: string): { from: string; to: string } | undefined {
+  if (!/^\d{8}$/.test(day)) return undefined;
+  const ms = Date.parse(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T00:00:00Z`);
+  if (Number.isNaN(ms)) return undefined;
+  return {
+    from: `${String(ms).padStart(15, '0')}.00000`,
+    to: `${String(ms + 86_400_000 - 1).padStart(15, '0')}.99999`,
+  };
+}
+
+/** Days whose digests differ between two sides (present on one side only, or different count or hash). */
+export function mismatchedDays(
+  a: readonly { day: string; count: number; hash: string }[],
+  b: readonly { day: string; count: number; hash: string }[],
+): string[] {
+  const key = (d: { count: number; hash: string }) => `${d.count}:${d.hash}`;
+  const left = new Map(a.map((d) => [d.day, key(d)]));
+  const right = new Map(b.map((d) => [d.day, key(d)]));
+  const days = new Set([...left.keys(), ...right.keys()]);
+  return [...days].filter((d) => left.get(d) !== right.get(d)).sort();
+}

@@ -1,1 +1,2 @@
+export * from './blob-refs.js';
 export * from './messages.js';

@@ -38,3 +38,46 @@ export const digestResponseV1 = z.strictObject({
   ),
 });
 export type DigestResponseV1 = z.output<typeof digestResponseV1>;
+
+/** Largest blob a district may push (a phone original is capped at 12 MiB by the edge's upload limit). */
+export const SYNC_MAX_BLOB_BYTES = 16 * 1024 * 1024;
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be a lower-case hex sha256' });
+
+/** Which of these blobs central does not hold yet (the edge uploads only those, before the events). */
+export const blobsMissingRequestV1 = z.strictObject({
+  v: z.literal(1, { error: 'unsupported sync message version (expected 1)' }),
+  sha256: z.array(sha256Hex).max(SYNC_MAX_BATCH, { error: `at most ${SYNC_MAX_BATCH} hashes per query` }),
+});
+export type BlobsMissingRequestV1 = z.output<typeof blobsMissingRequestV1>;
+export const blobsMissingResponseV1 = z.strictObject({ v: z.literal(1), missing: z.array(sha256Hex) });
+export type BlobsMissingResponseV1 = z.output<typeof blobsMissingResponseV1>;
+export const blobPutResponseV1 = z.strictObject({
+  v: z.literal(1),
+  sha256: sha256Hex,
+  size: z.number().int().min(0),
+  created: z.boolean(),
+});
+export type BlobPutResponseV1 = z.output<typeof blobPutResponseV1>;
+
+/** Anti-entropy, step two: the ids of one day whose digest differs, so each side can name what the other lacks. */
+export const dayIdsResponseV1 = z.strictObject({
+  v: z.literal(1),
+  day: dayKey,
+  ids: z.array(z.string().min(1).max(64)),
+});
+export type DayIdsResponseV1 = z.output<typeof dayIdsResponseV1>;
+
+/** Anti-entropy, step three: the edge fetches the events it lacks by id (only its district's, other origins). */
+export const fetchEventsRequestV1 = z.strictObject({
+  v: z.literal(1, { error: 'unsupported sync message version (expected 1)' }),
+  ids: z
+    .array(z.string().min(1).max(64))
+    .min(1, { error: 'must hold at least one id' })
+    .max(SYNC_MAX_BATCH, { error: `at most ${SYNC_MAX_BATCH} ids per request` }),
+});
+export type FetchEventsRequestV1 = z.output<typeof fetchEventsRequestV1>;
+export const fetchEventsResponseV1 = z.strictObject({
+  v: z.literal(1),
+  events: z.array(caseEventSchema).max(SYNC_MAX_BATCH),
+});
+export type FetchEventsResponseV1 = z.output<typeof fetchEventsResponseV1>;

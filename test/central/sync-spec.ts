@@ -1,11 +1,16 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CentralDbOptions } from '../../central/db/open.js';
-import { integrityAlarms } from '../../central/db/schema.js';
+import { blobs as centralBlobs, events as centralEvents, integrityAlarms } from '../../central/db/schema.js';
+import { events as edgeEvents } from '../../edge/db/schema.js';
 import { SyncFeature } from '../../edge/sync/sync.feature.js';
 import { canonicalJson } from '../../shared/case/fold.js';
 import type { CaseState } from '../../shared/case/state.js';
 import { startCentral } from '../support/central-harness.js';
-import { DEPARTMENT, EdgeHarness } from '../support/edge-harness.js';
+import { cameraJpeg, DEPARTMENT, EdgeHarness, photoForm } from '../support/edge-harness.js';
 
 type Central = Awaited<ReturnType<typeof startCentral>>;
 
@@ -40,8 +45,17 @@ export function syncSpec(label: string, backend: () => Promise<CentralBackend>):
         token,
         fetch: central.fetch,
         now: () => h.clock,
+        blobs: { get: (sha) => h.node.services.uploads.published(sha)?.bytes ?? originalBytes(sha) },
       });
     });
+    // Originals are not served by the upload service; read them straight from the blob store's files.
+    const originalBytes = (sha: string): Buffer | undefined => {
+      try {
+        return readFileSync(join(h.dir, 'blobs', sha.slice(0, 2), sha));
+      } catch {
+        return undefined;
+      }
+    };
     afterAll(async () => {
       await central?.close();
       await store?.teardown();
@@ -169,6 +183,115 @@ export function syncSpec(label: string, backend: () => Promise<CentralBackend>):
       const after = (await central.sync.digest({ origin: 'district:320481', district: '320481' })).days;
       expect(after.reduce((n, d) => n + d.count, 0)).toBe(before.reduce((n, d) => n + d.count, 0) + 1);
       await expectConverged([id]);
+    });
+
+    it('blobs first: a report’s photo (and its original) reach central before the event that references it', async () => {
+      const collector = await h.as('collector');
+      const jpeg = await cameraJpeg(320, 240);
+      const res = await collector.request(
+        'POST',
+        '/api/v1/reports',
+        photoForm(
+          {
+            clientReportId: 'b-1',
+            category: { kind: 'matter', code: '06001' },
+            location: { lon: 119.48, lat: 31.42 },
+            description: 'with photo',
+          },
+          [jpeg],
+        ),
+      );
+      expect(res.status).toBe(201);
+      const state = ((await res.json()) as { case: CaseState }).case;
+      const [photo] = state.photos.report;
+      expect(photo).toMatch(/^[0-9a-f]{64}$/);
+      await sync.syncOnce();
+      const stored = await central.db.select().from(centralBlobs);
+      const published = stored.find((b) => b.sha256 === photo);
+      expect(published?.size).toBeGreaterThan(0);
+      expect(stored.length).toBeGreaterThanOrEqual(2); // the original (evidence) travels too
+      await expectConverged([state.caseId ?? '-']);
+
+      // The endpoint itself: idempotent, verified, capped, and refusing events whose blobs are missing.
+      const put = (sha: string, body: Uint8Array, t = token) =>
+        central.app.request(`/sync/v1/blobs/${sha}`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${t}`, 'content-type': 'image/jpeg' },
+          body,
+        });
+      const bytes = new Uint8Array(Buffer.from('not really a jpeg, but bytes are bytes'));
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      expect((await put(sha, bytes)).status).toBe(201);
+      expect((await put(sha, bytes)).status).toBe(200);
+      const wrong = await put('0'.repeat(64), bytes);
+      expect(wrong.status).toBe(400);
+      expect(await wrong.text()).toMatch(/hashes to/);
+      expect((await put('../etc/passwd', bytes)).status).toBe(404);
+      expect((await put('ab'.repeat(32), new Uint8Array(16 * 1024 * 1024 + 1))).status).toBe(413);
+      const missing = 'cd'.repeat(32);
+      const scenarioCase = h.node.services.store.loadEvents(state.caseId ?? '-')[0];
+      const forged = {
+        ...scenarioCase,
+        id: '01900000-0000-7000-8000-000000000001',
+        seq: 999_999,
+        payload: { ...(scenarioCase?.payload as object), photos: [missing] },
+      };
+      const refused = await central.app.request('/sync/v1/events', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ v: 1, origin: 'district:320481', events: [forged] }),
+      });
+      expect(refused.status).toBe(422);
+      expect(await refused.text()).toMatch(/blobs first/);
+      const other = await central.sync.issueToken('district:320483', 'edge 320483');
+      const foreign = await central.app.request(`/sync/v1/blobs/${photo}`, {
+        headers: { authorization: `Bearer ${other}` },
+      });
+      expect(foreign.status).toBe(404);
+      const mine = await central.app.request(`/sync/v1/blobs/${photo}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(
+        Buffer.from(await mine.arrayBuffer()).equals(
+          h.node.services.uploads.published(photo ?? '-')?.bytes ?? Buffer.alloc(0),
+        ),
+      ).toBe(true);
+    });
+
+    it('anti-entropy: after a reconnect, per-day digests are compared and the days that differ are repaired', async () => {
+      const id = await newCase('ae-1');
+      await step('operator', id, 'file');
+      await sync.syncOnce();
+      await central.log.append(id, [{ type: 'urged', payload: { comment: '请尽快', level: 'normal' } }], {
+        userId: 'city-lead',
+        role: 'leader',
+      });
+      await sync.syncOnce();
+      // Divergence no sync round would notice: central lost a district event (restored from an older backup), and
+      // the edge lost the city's urge (a disk repair) — both behind their watermark and cursor.
+      const [, filed] = h.node.services.store.loadEvents(id);
+      const urge = h.node.services.store.loadEvents(id).find((e) => e.type === 'urged');
+      await central.db.delete(centralEvents).where(eq(centralEvents.id, filed?.id ?? '-'));
+      h.node.db
+        .delete(edgeEvents)
+        .where(eq(edgeEvents.id, urge?.id ?? ''))
+        .run();
+      expect(sync.localDigest()).not.toEqual(
+        (await central.sync.digest({ origin: 'district:320481', district: '320481' })).days,
+      );
+      central.link.down = true;
+      await expect(sync.syncOnce()).rejects.toThrow();
+      central.link.down = false;
+      await sync.syncOnce(); // the first round after a reconnect runs the repair
+      expect(sync.status().lastRepair).toMatchObject({ pushed: 1, fetched: 1, unrepairable: 0 });
+      expect(sync.status().lastRepair?.days.length).toBeGreaterThanOrEqual(1);
+      const n = await central.db
+        .select({ n: sql<number>`count(*)` })
+        .from(centralEvents)
+        .where(and(eq(centralEvents.id, filed?.id ?? '-')));
+      expect(Number(n[0]?.n)).toBe(1);
+      await expectConverged([id]);
+      expect(h.node.services.store.get(id)?.urges.map((u) => u.comment)).toContain('请尽快');
     });
 
     describe('security and bad input', () => {
