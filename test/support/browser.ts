@@ -115,3 +115,24 @@ export async function loginThroughForm(page: Page, origin: string, username: str
   await page.locator('form button[type=submit]').click();
   await page.locator('nav.side').waitFor({ state: 'visible' });
 }
+
+/** Logs the page out (cookies cleared) and in again as `username`. */
+export async function switchUser(page: Page, origin: string, username: string, password: string): Promise<void> {
+  await page.context().clearCookies();
+  await loginThroughForm(page, origin, username, password);
+}
+
+/** Opens an action on the case page, fills it with `fill`, submits, and waits for the case to reach `status`. */
+export async function runAction(
+  page: Page,
+  action: string,
+  status: string,
+  fill: (form: ReturnType<Page['locator']>) => Promise<void> = async () => {},
+): Promise<void> {
+  await page.locator(`button[data-action="${action}"]`).click();
+  const form = page.locator('#action-form');
+  await form.waitFor({ state: 'visible' });
+  await fill(form);
+  await form.locator('[data-testid=action-submit]').click();
+  await page.locator(`article.case[data-status="${status}"]`).waitFor({ timeout: 15_000 });
+}
