@@ -46,7 +46,11 @@ export class GpsEdge {
   }
 
   /** Cookie and CSRF token of a user of `role` (created on first use in this data dir). */
+  private readonly sessions = new Map<Role, { cookie: string; csrf: string }>();
+
   async login(role: Role = 'admin'): Promise<{ cookie: string; csrf: string }> {
+    const cached = this.sessions.get(role);
+    if (cached) return cached;
     const username = `gps-${role.replace('_', '')}`;
     const exists = this.node.db.$client.prepare('SELECT 1 FROM users WHERE username = ?').get(username);
     if (!exists) {
@@ -59,7 +63,9 @@ export class GpsEdge {
       });
     }
     const s = await this.node.services.auth.login(username, DEMO_PASSWORD, '127.0.0.1');
-    return { cookie: `wanmi_session=${s.sessionToken}`, csrf: s.csrfToken };
+    const session = { cookie: `wanmi_session=${s.sessionToken}`, csrf: s.csrfToken };
+    this.sessions.set(role, session);
+    return session;
   }
 
   async request(method: string, path: string, body?: unknown, role: Role = 'admin'): Promise<Response> {
