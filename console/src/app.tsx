@@ -60,12 +60,17 @@ function Root(props: RootProps) {
         u = me.user;
         setCsrf(me.csrfToken);
       } else if (csrf) setCsrf(csrf);
-      const [settings, cats] = await Promise.all([
+      const [settings, cats, dir] = await Promise.all([
         api.get<Settings>('/api/v1/console/settings'),
         api.get<{ categories: Category[] }>('/api/v1/console/categories'),
+        api.get<{ people: { id: string; displayName: string }[]; departments: { id: string; name: string }[] }>(
+          '/api/v1/console/directory',
+        ),
       ]);
       const categories = new Map(cats.categories.map((c) => [`${c.kind}:${c.code}`, c]));
-      setSession({ user: u, settings, categories });
+      const people = new Map(dir.people.map((p) => [p.id, p.displayName]));
+      const departments = new Map(dir.departments.map((d) => [d.id, d.name]));
+      setSession({ user: u, settings, categories, people, departments });
       setError(null);
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) setSession(null);

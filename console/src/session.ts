@@ -13,6 +13,9 @@ export interface Session {
   user: User;
   settings: Settings;
   categories: Map<string, Category>;
+  /** Staff display names and department names by id. */
+  people: Map<string, string>;
+  departments: Map<string, string>;
 }
 
 export const SessionContext = createContext<Session | null>(null);

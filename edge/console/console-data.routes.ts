@@ -156,6 +156,18 @@ export function consoleDataRoutes(
   defineRoute(
     app,
     registry,
+    'case.read',
+    {
+      method: 'get',
+      path: '/api/v1/console/directory',
+      summary: 'staff names and departments, for timelines and case details',
+      responses: json('people and departments'),
+    },
+    (c) => c.json({ people: q.people(), departments: q.departments() }, 200),
+  );
+  defineRoute(
+    app,
+    registry,
     'case.verify.request',
     {
       method: 'get',

@@ -129,6 +129,15 @@ export class ConsoleQueries {
     return this.sql.prepare('SELECT id, name FROM departments ORDER BY name').all() as { id: string; name: string }[];
   }
 
+  /** Staff names for timelines (who did what); no usernames, no contact data. */
+  people(): { id: string; displayName: string; role: string }[] {
+    return this.sql.prepare('SELECT id, display_name displayName, role FROM users').all() as {
+      id: string;
+      displayName: string;
+      role: string;
+    }[];
+  }
+
   collectors(): { id: string; displayName: string }[] {
     return this.sql
       .prepare("SELECT id, display_name displayName FROM users WHERE role = 'collector' AND disabled = 0 ORDER BY 2")

@@ -13,7 +13,7 @@ const CaseMap = lazy(() => import('../map/case-map.js').then((m) => ({ default: 
 
 export function CaseView({ id }: { id: string }) {
   const { t, lang } = useI18n();
-  const { categories } = useSession();
+  const { categories, departments } = useSession();
   const { value, error, refresh } = usePoll(
     async (signal) => {
       const [c, ev] = await Promise.all([
@@ -68,7 +68,7 @@ export function CaseView({ id }: { id: string }) {
             <dt>{t('case.description')}</dt>
             <dd class="data">{c.description}</dd>
             <dt>{t('case.department')}</dt>
-            <dd class="data">{c.departmentId ?? t('app.none')}</dd>
+            <dd class="data">{c.departmentId ? (departments.get(c.departmentId) ?? c.departmentId) : t('app.none')}</dd>
             <dt>{t('case.urgency')}</dt>
             <dd>{c.urgency ? t(`field.urgency.${c.urgency}` as MessageKey) : t('app.none')}</dd>
             <dt>{t('case.reportedAt')}</dt>
@@ -173,6 +173,7 @@ function Duplicates({ id }: { id: string }) {
 /** Every event with who and when; conflicts and provisional (not yet confirmed) decisions stand out. */
 function Timeline({ body }: { body: CaseBody & { events: CaseEvent[] } }) {
   const { t, lang } = useI18n();
+  const { people } = useSession();
   const c = body.case;
   const outcome = new Map(c.timeline.map((e) => [e.eventId, e.outcome]));
   const provisional = new Map(c.provisional.map((p) => [p.eventId, p.state]));
@@ -193,7 +194,8 @@ function Timeline({ body }: { body: CaseBody & { events: CaseEvent[] } }) {
               <time dateTime={e.at}>{dateTime(e.at, lang)}</time>
               <strong>{t(dynamicKey('event', e.type))}</strong>
               <span class="who">
-                {t(dynamicKey('role', e.actor.role))} <span class="data mono">{e.actor.userId.slice(-6)}</span>
+                {t(dynamicKey('role', e.actor.role))}{' '}
+                <span class="data">{people.get(e.actor.userId) ?? e.actor.userId.slice(-8)}</span>
               </span>
               {prov && (
                 <span class={`tag ${prov === 'pending' ? 'tag-provisional' : ''}`}>
@@ -225,12 +227,19 @@ function Timeline({ body }: { body: CaseBody & { events: CaseEvent[] } }) {
 
 function EventDetail({ e }: { e: CaseEvent }) {
   const { t } = useI18n();
+  const { departments, people } = useSession();
   const p = e.payload;
   const verdict =
     e.type === 'verification_recorded' && typeof p.result === 'string' ? t(dynamicKey('field', p.result)) : null;
-  const text = [p.note, p.reason, verdict ? null : p.result, p.comment, p.departmentId, p.caseNumber].filter(
-    (v): v is string => typeof v === 'string' && v.length > 0,
-  );
+  const text = [
+    p.note,
+    p.reason,
+    verdict ? null : p.result,
+    p.comment,
+    typeof p.departmentId === 'string' ? (departments.get(p.departmentId) ?? p.departmentId) : null,
+    p.caseNumber,
+    typeof p.collectorId === 'string' ? (people.get(p.collectorId) ?? p.collectorId) : null,
+  ].filter((v): v is string => typeof v === 'string' && v.length > 0);
   const photos = Array.isArray(p.photos) ? (p.photos as string[]) : [];
   const op = typeof p.op === 'string' ? t(dynamicKey('op', p.op)) : null;
   const decided = typeof p.approved === 'boolean' ? t(p.approved ? 'case.approved' : 'case.denied') : null;
