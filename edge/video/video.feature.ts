@@ -8,7 +8,7 @@ import { OnvifMock } from './onvif-mock.js';
 import type { VideoConfig } from './video.config.js';
 import { registerVideoMetrics } from './video.metrics.js';
 import { videoRoutes } from './video.routes.js';
-import { jsonLog, VideoService } from './video.service.js';
+import { VideoService } from './video.service.js';
 
 /** Test seam: replaces WS-Discovery (no multicast in tests). */
 export const videoTestSeams: { discovery: CameraDiscovery | null } = { discovery: null };
@@ -21,12 +21,7 @@ export const videoFeature: FeatureFactory = (ctx) => {
   const config = ctx.config.video;
   if (!config.enabled) return null;
   const geocoder = new Geocoder(ctx.db);
-  const sink = (ctx.services as { candidates?: CandidateSink }).candidates ?? {
-    raise: (input) => {
-      jsonLog('warn', 'no candidate service: camera event dropped', { camera: input.sourceId, rule: input.rule });
-      return { id: '', created: false };
-    },
-  };
+  const sink: CandidateSink = ctx.services.candidates;
   const video: VideoService = new VideoService({
     config,
     auth: ctx.services.auth,

@@ -5,11 +5,15 @@ import type { EdgeEnv } from '../http/env.js';
 import type { RouteRegistry } from '../http/registry.js';
 import { defineRoute } from '../http/route.js';
 import { anyObject, errorResponses, errorSchema } from '../http/schemas.js';
-import { cameraIdSchema } from './camera.schema.js';
 import { publicCamera } from './camera-registry.js';
 import type { VideoService } from './video.service.js';
 
-const idParam = z.object({ id: cameraIdSchema.openapi({ param: { name: 'id', in: 'path' } }) });
+const idParam = z.object({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { error: 'must be a camera id' })
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 const liveQuery = z.object({
   mode: z
     .enum(['mse', 'jsmpeg'])

@@ -85,7 +85,7 @@ export class VideoService {
         error: (message) => this.registry.error(id, 'stream', message),
         fragment: (f, timescale) => deps.onFragment?.(id, f, timescale),
       }),
-      now: deps.now,
+      now: Date.now, // lag and retry timing: real time
       log: this.log,
     });
   }
@@ -235,12 +235,13 @@ export class VideoService {
     const puller = new EventPuller({
       eventsUrl,
       config: this.deps.config.onvif,
-      now: this.deps.now,
+      // Subscription timing follows the real clock; business time (ctx.now) may be held still by tests.
+      now: Date.now,
       client: (signal) =>
         new PullPointClient({
           timeoutMs: this.deps.config.onvif.requestTimeoutMs,
           ...(r.def.credentials ? { auth: r.def.credentials } : {}),
-          cameraNow: () => this.deps.now() + clockOffsetMs,
+          cameraNow: () => Date.now() + clockOffsetMs,
           signal,
           ...(preserve && onvifUrl
             ? {

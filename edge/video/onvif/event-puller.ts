@@ -74,7 +74,7 @@ export class EventPuller {
           const created = await client.create(this.deps.eventsUrl, c.terminationS);
           this.sub = this.track(created.address, created.times, null, true);
           this.deps.hooks.subscription({ active: true, expiresAt: this.sub.expiresAt, created: true });
-        } else if (this.sub.expiresAt - this.deps.now() <= this.sub.grantedMs * c.renewAtRemaining) {
+        } else if (this.sub.expiresAt - this.deps.now() <= this.renewMarginMs(this.sub)) {
           const times = await client.renew(this.sub.address, c.terminationS);
           this.sub = this.track(this.sub.address, times, this.sub, true);
           this.deps.hooks.subscription({ active: true, expiresAt: this.sub.expiresAt, renewed: true });
@@ -82,7 +82,7 @@ export class EventPuller {
         this.deps.hooks.contact();
         const sub = this.sub;
         // Never long-poll past the renewal point.
-        const untilRenew = sub.expiresAt - sub.grantedMs * c.renewAtRemaining - this.deps.now();
+        const untilRenew = sub.expiresAt - this.renewMarginMs(sub) - this.deps.now();
         const timeoutS = Math.max(1, Math.min(c.pullTimeoutS, Math.floor(untilRenew / 1000)));
         const pulled = await client.pull(sub.address, timeoutS, c.messageLimit);
         if (this.stopped) return;
@@ -107,6 +107,11 @@ export class EventPuller {
         this.backoffMs = Math.min(c.backoff.maxMs, this.backoffMs * 2);
       }
     }
+  }
+
+  /** Renew with this much left: a share of the grant, at least 1.5 s (camera times have whole seconds). */
+  private renewMarginMs(sub: Subscription): number {
+    return Math.max(1500, sub.grantedMs * this.deps.config.renewAtRemaining);
   }
 
   /**
