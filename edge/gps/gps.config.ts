@@ -94,7 +94,7 @@ export const gpsConfigSchema = z.strictObject({
     .strictObject({
       days: z.number().int().min(1).max(3650).default(400),
       /** Rows deleted per statement; the pruner yields to ingest between batches. */
-      batchRows: z.number().int().min(100).max(100_000).default(2000),
+      batchRows: z.number().int().min(50).max(100_000).default(500),
       intervalMs: ms(1000, 86_400_000, 3_600_000),
     })
     .prefault({}),
