@@ -16,6 +16,7 @@ import type { EdgeFeature } from './feature.js';
 import { edgeFeatures } from './features.js';
 import type { EdgeServices } from './http/app.js';
 import { createEdgeApp, ledgerQuery } from './http/app.js';
+import { LiveHub } from './http/live.js';
 import { EdgeMetrics } from './http/metrics.js';
 import { CandidateService } from './intake/candidates.js';
 import { Geocoder } from './intake/geocoder.js';
@@ -66,6 +67,8 @@ export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode
   geocoder.reload();
   const directory = opts.directory ?? standardDirectory;
   const blobs = new BlobStore({ dir: join(dataDir, 'blobs'), db, now: () => new Date(now()) });
+  const live = new LiveHub();
+  store.onChange((caseIds) => live.publish({ type: 'cases', caseIds: [...caseIds] }));
   const intake = new IntakeService({ db, store, config, directory, geocoder, now });
   const uploads = photoUploads({
     db,
@@ -78,7 +81,14 @@ export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode
     store,
     workflow: new WorkflowService({ db, directory, store, config, origin, now }),
     intake,
-    candidates: new CandidateService({ db, intake, uploads, now }),
+    candidates: new CandidateService({
+      db,
+      intake,
+      uploads,
+      now,
+      onRaised: (row) => live.publish({ type: 'candidate', id: row.id, source: row.source, rule: row.rule }),
+    }),
+    live,
     directory,
     auth: new AuthService({
       db,
@@ -98,10 +108,12 @@ export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode
     calendar: config.calendar,
     thresholds: config.thresholds,
     now,
-    onAlerts: (alerts) =>
+    onAlerts: (alerts) => {
+      live.publish({ type: 'alerts', alerts });
       console.log(
         JSON.stringify({ level: 'warn', msg: 'clock alerts', count: alerts.length, alerts: alerts.slice(0, 20) }),
-      ),
+      );
+    },
   });
   const features = edgeFeatures
     .map((create) => create({ config, db, dataDir, services, origin, now }))

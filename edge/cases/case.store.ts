@@ -44,7 +44,29 @@ export interface WriteMeta {
  * and the audit chain in ONE immediate transaction; an event the fold would refuse is never written.
  */
 export class CaseStore {
+  private readonly listeners = new Set<(caseIds: readonly string[]) => void>();
+
   constructor(private readonly deps: CaseStoreDeps) {}
+
+  /**
+   * Calls `listener` with the ids of cases changed by each write, after the write returns (live feeds, caches).
+   * A listener that throws is logged and kept; it never fails the write. Returns the unsubscribe function.
+   */
+  onChange(listener: (caseIds: readonly string[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(caseIds: readonly string[]): void {
+    if (caseIds.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(caseIds);
+      } catch (error) {
+        console.error(JSON.stringify({ level: 'error', msg: 'case change listener failed', error: String(error) }));
+      }
+    }
+  }
 
   /** Appends local events to a case (a new case when it has no events yet) and returns the new state. */
   append(caseId: string, drafts: readonly EventDraft[], meta: WriteMeta, inTx?: (state: CaseState) => void): CaseState {
@@ -114,7 +136,9 @@ export class CaseStore {
       inTx?.(state);
       return state;
     });
-    return run.immediate();
+    const state = run.immediate();
+    this.changed([caseId]);
+    return state;
   }
 
   /**
@@ -197,7 +221,9 @@ export class CaseStore {
       }
       return { applied, duplicates, caseIds: [...touched] };
     });
-    return run.immediate();
+    const result = run.immediate();
+    this.changed(result.caseIds);
+    return result;
   }
 
   get(caseId: string): CaseState | undefined {

@@ -17,12 +17,14 @@ import type { IntakeService } from '../intake/intake.service.js';
 import { resolvePrincipal } from './auth.middleware.js';
 import type { EdgeEnv } from './env.js';
 import { errorBody, onError } from './errors.js';
+import type { LiveHub } from './live.js';
 import type { EdgeMetrics } from './metrics.js';
 import { RouteRegistry } from './registry.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { basedataRoutes } from './routes/basedata.routes.js';
 import { candidateRoutes } from './routes/candidates.routes.js';
 import { caseRoutes } from './routes/cases.routes.js';
+import { liveRoutes } from './routes/live.routes.js';
 import { open311Routes } from './routes/open311.routes.js';
 import { photoRoutes, reportRoutes } from './routes/reports.routes.js';
 import { systemRoutes } from './routes/system.routes.js';
@@ -36,6 +38,8 @@ export interface EdgeServices {
   intake: IntakeService;
   /** Machine-raised problems (camera analytics, vehicle alarms) waiting for an operator. */
   candidates: CandidateService;
+  /** Change notifications for `GET /api/v1/live`. */
+  live: LiveHub;
   auth: AuthService;
   metrics: EdgeMetrics;
   directory: CategoryDirectory;
@@ -82,6 +86,7 @@ export function createEdgeApp(
   caseRoutes(app, registry, s);
   basedataRoutes(app, registry, s);
   candidateRoutes(app, registry, s);
+  liveRoutes(app, registry, s);
   open311Routes(app, registry, s, s.directory);
   for (const feature of features) feature.routes?.(app, registry);
   return { app, registry };
