@@ -1,4 +1,7 @@
-import { Discovery } from 'onvif';
+import onvif from 'onvif';
+
+// `onvif` is CommonJS and Node's ESM loader only finds `Cam` as a named export; Discovery comes off the default.
+const { Discovery } = onvif;
 
 /** A device answering a WS-Discovery probe. */
 export interface DiscoveredDevice {
