@@ -2,6 +2,7 @@
 """A real RTSP camera stand-in for the video tests: GStreamer gst-rtsp-server serving a live H.264 test pattern.
 
 Usage: /usr/bin/python3 rtsp-server.py --port N [--path /stream] [--fps 25] [--gop 25] [--width 640 --height 360]
+       [--bitrate 800] [--pattern ball]
 Prints `READY rtsp://127.0.0.1:N/stream` on stdout once listening. The picture is a ball moving with the wall clock,
 so every frame differs (a browser test can see frames advance). Unknown paths answer 404 (RTSP
 DESCRIBE), which the bad-input tests use. Exits on SIGTERM/SIGINT or when stdin closes (the test runner is gone).
@@ -28,6 +29,7 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=640)
     parser.add_argument("--height", type=int, default=360)
     parser.add_argument("--bitrate", type=int, default=800, help="kbit/s")
+    parser.add_argument("--pattern", default="ball", help="videotestsrc pattern (snow: incompressible, full bitrate)")
     args = parser.parse_args()
 
     Gst.init(None)
@@ -38,7 +40,7 @@ def main() -> None:
     # The ball moves with the wall clock, so consecutive frames differ. RTCP sender reports map RTP time to NTP wall
     # time, which ffmpeg turns into producer reference times (prft) for the latency bench.
     launch = (
-        f"( videotestsrc is-live=true pattern=ball animation-mode=wall-time "
+        f"( videotestsrc is-live=true pattern={args.pattern} animation-mode=wall-time "
         f"! video/x-raw,width={args.width},height={args.height},framerate={args.fps}/1 "
         f"! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={args.gop} bitrate={args.bitrate} "
         f"! video/x-h264,profile=constrained-baseline "

@@ -25,6 +25,8 @@ export interface RtspServerOptions {
   width?: number;
   height?: number;
   bitrateK?: number;
+  /** videotestsrc pattern; `snow` is incompressible (the stream runs at the full bitrate). */
+  pattern?: string;
 }
 
 /**
@@ -66,6 +68,7 @@ export class RtspServer {
     if (o.width) args.push('--width', String(o.width));
     if (o.height) args.push('--height', String(o.height));
     if (o.bitrateK) args.push('--bitrate', String(o.bitrateK));
+    if (o.pattern) args.push('--pattern', o.pattern);
     const child = spawn('/usr/bin/python3', args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     return new Promise((resolve, reject) => {

@@ -4,14 +4,13 @@ import type { FfmpegHandle } from './ffmpeg-process.js';
 import { ffmpegArgs, redactUrl, spawnFfmpeg } from './ffmpeg-process.js';
 import type { Fragment, InitSegment } from './fmp4.js';
 import { Fmp4Splitter } from './fmp4.js';
+import { ViewerGate } from './viewer-gate.js';
 
 export type LiveMode = 'mse' | 'jsmpeg';
 
 interface Viewer {
   ws: WebSocket;
-  /** MSE: wait for a keyframe before sending (after joining late or being skipped ahead). */
-  needKeyframe: boolean;
-  lagSince: number | null;
+  gate: ViewerGate;
 }
 
 export interface SessionHooks {
@@ -89,7 +88,13 @@ export class LiveSession {
   }
 
   add(ws: WebSocket): void {
-    const viewer: Viewer = { ws, needKeyframe: true, lagSince: null };
+    const c = this.deps.config;
+    const gate = new ViewerGate({
+      maxBufferedBytes: c.maxBufferedBytes,
+      lagDropMs: c.lagDropMs,
+      keyframes: this.deps.mode === 'mse',
+    });
+    const viewer: Viewer = { ws, gate };
     this.viewers.add(viewer);
     ws.on('close', () => this.remove(viewer));
     ws.on('error', () => this.remove(viewer));
@@ -256,29 +261,20 @@ export class LiveSession {
     const codec = segment.codec ?? 'avc1.42e01e';
     this.sendJson(v, { type: 'init', mime: `video/mp4; codecs="${codec}"`, codec });
     if (v.ws.readyState === WebSocket.OPEN) v.ws.send(segment.data);
-    v.needKeyframe = true;
+    v.gate.reset();
   }
 
   private deliver(v: Viewer, data: Buffer, keyframe: boolean): void {
     if (v.ws.readyState !== WebSocket.OPEN) return;
-    const c = this.deps.config;
-    if (v.ws.bufferedAmount > c.maxBufferedBytes) {
-      const now = this.deps.now();
-      v.lagSince ??= now;
-      v.needKeyframe = true;
-      this.stats.skipped += 1;
-      if (now - v.lagSince > c.lagDropMs) {
-        this.stats.dropped += 1;
-        this.deps.log('warn', 'slow viewer dropped', { camera: this.deps.cameraId, mode: this.deps.mode });
-        // No close handshake: it would queue behind the full buffer.
-        v.ws.terminate();
-        this.remove(v);
-      }
-      return;
+    const decision = v.gate.decide(v.ws.bufferedAmount, keyframe, this.deps.now());
+    if (decision === 'send') v.ws.send(data);
+    else if (decision === 'skip') this.stats.skipped += 1;
+    else {
+      this.stats.dropped += 1;
+      this.deps.log('warn', 'slow viewer dropped', { camera: this.deps.cameraId, mode: this.deps.mode });
+      // No close handshake: it would queue behind the full buffer.
+      v.ws.terminate();
+      this.remove(v);
     }
-    if (this.deps.mode === 'mse' && v.needKeyframe && !keyframe) return;
-    v.needKeyframe = false;
-    v.lagSince = null;
-    v.ws.send(data);
   }
 }
