@@ -109,6 +109,8 @@ export class GpsService {
     reconnects: 0,
   };
   candidates: CandidateSink | undefined;
+  /** performance.now() of the first message received (the bench times a queued backlog from it). */
+  firstMessageAt: number | undefined;
   private engine: GeofenceEngine;
   private extraFences: FenceInput[] = [];
   private readonly motion: ReturnType<typeof motionHandler>;
@@ -232,6 +234,7 @@ export class GpsService {
   /** One MQTT message (also the entry for tests and the bench). Never throws. */
   ingest(topic: string, payload: Uint8Array | string, receivedAt = this.deps.now()): void {
     this.counters.received += 1;
+    this.firstMessageAt ??= performance.now();
     const decoded = this.decode(topic, payload, receivedAt);
     if (decoded === undefined) {
       this.counters.unknownTopic += 1;
@@ -392,14 +395,7 @@ export class GpsService {
   async start(brokerUrl: string): Promise<void> {
     const c = this.deps.config;
     this.brokerUrl = brokerUrl;
-    this.timers.push(
-      setInterval(() => {
-        for (const a of this.engine.tick(this.deps.now())) {
-          const device = this.byKey.get(a.deviceKey);
-          if (device) this.onAlarm(a, device);
-        }
-      }, c.geofence.tickMs),
-    );
+    this.timers.push(setInterval(() => this.tick(), c.geofence.tickMs));
     if (c.pipeline.reorderWindowMs > 0) {
       this.timers.push(
         setInterval(() => this.pipeline.flush(this.deps.now()), Math.max(10, c.pipeline.reorderWindowMs / 2)),
@@ -428,6 +424,18 @@ export class GpsService {
   }
 
   private readyPromise: Promise<void> = Promise.resolve();
+
+  /** Offline detection; a fleet going silent at once (a broker outage) is stored in one transaction. */
+  tick(): void {
+    const alarms = this.engine.tick(this.deps.now());
+    if (alarms.length === 0) return;
+    this.store.db.transaction(() => {
+      for (const a of alarms) {
+        const device = this.byKey.get(a.deviceKey);
+        if (device) this.onAlarm(a, device);
+      }
+    })();
+  }
 
   private connect(): Promise<void> {
     const c = this.deps.config.broker;

@@ -17,8 +17,18 @@ export function createTopicDecoder(
 ): (topic: string, payload: Uint8Array | string, receivedAt: number) => TopicDecodeResult | undefined {
   const wanmiPosition = wanmiPositionDecoder(options);
   const owntracks = owntracksDecoder(options);
+  // Devices publish on the same topic all day: remember matches (never misses, which a hostile client could vary),
+  // and start afresh past 50,000 topics.
+  const cache = new Map<string, TopicMatch>();
   return (topic, payload, receivedAt) => {
-    const match = matchTopic(topic);
+    let match = cache.get(topic);
+    if (match === undefined) {
+      match = matchTopic(topic);
+      if (match !== undefined) {
+        if (cache.size >= 50_000) cache.clear();
+        cache.set(topic, match);
+      }
+    }
     switch (match?.name) {
       case 'vehiclePosition':
         return { match, result: wanmiPosition(match.params, payload, receivedAt) };

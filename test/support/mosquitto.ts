@@ -18,6 +18,8 @@ export interface MosquittoOptions {
   devices?: readonly MosquittoUser[];
   readers?: readonly MosquittoUser[];
   extraConf?: readonly string[];
+  /** Extra ACL lines appended after the template (e.g. a bench publisher allowed every vehicle topic). */
+  extraAcl?: readonly string[];
 }
 
 export interface Mosquitto {
@@ -70,7 +72,7 @@ export async function startMosquitto(o: MosquittoOptions): Promise<Mosquitto> {
       district: o.district ?? '320481',
       ingestUser: o.ingest.username,
       readers: (o.readers ?? []).map((r) => r.username),
-    }),
+    }) + [...(o.extraAcl ?? []), ''].join('\n'),
   );
   let child: ChildProcess | undefined;
   let log = '';
