@@ -10,8 +10,8 @@ export type SnapshotMode = 'jpeg' | 'html' | 'missing' | 'hang';
 
 export interface OnvifMockOptions {
   port?: number;
-  /** What GetStreamUri answers (e.g. the GStreamer test server's URL). */
-  rtspUrl: string;
+  /** What GetStreamUri answers (e.g. the GStreamer test server's URL; a function when known only later). */
+  rtspUrl: string | (() => string);
   /** Longest subscription the mock grants, whatever is asked (cameras cap it too). */
   maxTerminationS?: number;
   /** Longest a PullMessages call is held when no message is waiting. */
@@ -251,7 +251,7 @@ export class OnvifMock {
           '<tt:Resolution><tt:Width>640</tt:Width><tt:Height>360</tt:Height></tt:Resolution></trt:VideoSources></trt:GetVideoSourcesResponse>'
         );
       case 'GetStreamUri':
-        return `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>${esc(this.opts.rtspUrl)}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
+        return `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>${esc(typeof this.opts.rtspUrl === 'function' ? this.opts.rtspUrl() : this.opts.rtspUrl)}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
       case 'GetSnapshotUri':
         return `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>${esc(this.snapshotUrl)}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`;
       case 'GetPresets':
