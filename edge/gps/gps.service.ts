@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Alarm, FenceInput } from '../../shared/geofence/index.js';
@@ -235,7 +236,13 @@ export class GpsService {
   ingest(topic: string, payload: Uint8Array | string, receivedAt = this.deps.now()): void {
     this.counters.received += 1;
     this.firstMessageAt ??= performance.now();
-    const decoded = this.decode(topic, payload, receivedAt);
+    // Valid UTF-8 (simdutf) decoded by Buffer is several times cheaper than the decoder's fatal TextDecoder; a
+    // payload that is not UTF-8 goes to the decoder as bytes and is rejected there.
+    const input =
+      payload instanceof Buffer && payload.byteLength <= this.deps.config.decode.maxPayloadBytes && isUtf8(payload)
+        ? payload.toString('utf8')
+        : payload;
+    const decoded = this.decode(topic, input, receivedAt);
     if (decoded === undefined) {
       this.counters.unknownTopic += 1;
       return;

@@ -63,18 +63,21 @@ export class Pipeline {
       const drop = (reason: string) => {
         stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
       };
+      // One `next` per step, not per item: the step remembers what its handler passed on, so that an item whose
+      // handler threw after passing it on is not passed twice.
+      let passed: PipelineItem | undefined;
+      const next: Next = (x) => {
+        passed = x;
+        after(x);
+      };
       this.steps[i] = (item) => {
         stats.in += 1;
-        let passed = false;
-        const next: Next = (x) => {
-          if (x === item) passed = true;
-          after(x);
-        };
+        passed = undefined;
         try {
           handler.handle(item, next, drop);
         } catch (error) {
           this.failed(handler.name, stats, error);
-          if (!passed) after(item);
+          if (passed !== item) after(item);
         }
       };
     }
@@ -242,7 +245,11 @@ export function sanityHandler(o: SanityOptions): Handler {
         const dt = (fix.ts - prev.ts) / 1000;
         if (d > o.jumpToleranceM && (dt <= 0 || (d / dt) * 3.6 > o.maxSpeedKmh)) return drop('jump');
       }
-      last.set(item.device.id, { ts: fix.ts, lat: fix.lat, lon: fix.lon });
+      if (prev) {
+        prev.ts = fix.ts;
+        prev.lat = fix.lat;
+        prev.lon = fix.lon;
+      } else last.set(item.device.id, { ts: fix.ts, lat: fix.lat, lon: fix.lon });
       next(item);
     },
     forget(id) {
@@ -277,8 +284,13 @@ export function motionHandler(o: MotionOptions): Handler & { state(id: number): 
       const fast = fix.speedKmh !== undefined && fix.speedKmh >= o.stopSpeedKmh;
       const away = a === undefined || haversineRaw(a.lon, a.lat, fix.lon, fix.lat) > o.stopRadiusM;
       const moving = fast || away;
-      if (moving || a === undefined) anchors.set(item.device.id, { ts: fix.ts, lat: fix.lat, lon: fix.lon, moving });
-      else a.moving = false;
+      if (a === undefined) anchors.set(item.device.id, { ts: fix.ts, lat: fix.lat, lon: fix.lon, moving });
+      else if (moving) {
+        a.ts = fix.ts;
+        a.lat = fix.lat;
+        a.lon = fix.lon;
+        a.moving = true;
+      } else a.moving = false;
       item.moving = a === undefined ? fast : moving;
       next(item);
     },

@@ -8,8 +8,8 @@ export interface PruneResult {
 }
 
 /**
- * Retention (DESIGN.md §8): positions older than `days` are deleted in batches of `batchRows` (oldest first, by
- * the ts index). After each batch the pruner sleeps at least as long as the batch took (a duty cycle of at most
+ * Retention (DESIGN.md §8): positions received more than `days` ago are deleted in rowid ranges of `batchRows`
+ * from the oldest (rowids follow receipt order, so no time index is needed). After each batch the pruner sleeps at least as long as the batch took (a duty cycle of at most
  * 50 %), so timers and MQTT sockets are served between batches and a large backlog never stalls ingest; a batch
  * of 500 rows takes a few milliseconds. One run at a time.
  */
@@ -53,13 +53,14 @@ export class RetentionPruner {
     const cutoff = this.now() - this.o.days * 86_400_000;
     let deleted = 0;
     let batches = 0;
-    while (!this.stopped) {
+    let from: number | undefined = 0;
+    while (!this.stopped && from !== undefined) {
       const t = performance.now();
-      const n = this.store.pruneBatch(cutoff, this.o.batchRows);
-      deleted += n;
+      const step = this.store.pruneStep(from, this.o.batchRows, cutoff);
+      deleted += step.deleted;
       batches += 1;
-      if (n < this.o.batchRows) break;
-      await sleep(Math.max(1, Math.ceil(performance.now() - t)));
+      from = step.next;
+      if (from !== undefined) await sleep(Math.max(1, Math.ceil(performance.now() - t)));
     }
     const result = { deleted, batches, ms: Math.round(performance.now() - started) };
     this.totalDeleted += deleted;

@@ -109,6 +109,7 @@ export class TracksStore {
   private readonly insertAlarm: Database.Statement;
   private readonly setAlarmCandidate: Database.Statement;
   private readonly pruneStmt: Database.Statement;
+  private readonly firstRowStmt: Database.Statement;
   private readonly trackStmt: Database.Statement;
   private readonly writeBatch: (rows: readonly PositionRow[]) => number;
 
@@ -128,8 +129,9 @@ export class TracksStore {
        VALUES (@type, @deviceId, @fenceId, @ts, @lat, @lon, @speed, @episodeId, @candidateId, @createdAt)`,
     );
     this.setAlarmCandidate = this.db.prepare('UPDATE alarms SET candidate_id = ? WHERE id = ?');
-    this.pruneStmt = this.db.prepare(
-      'DELETE FROM positions WHERE rowid IN (SELECT rowid FROM positions WHERE ts < ? ORDER BY ts LIMIT ?)',
+    this.pruneStmt = this.db.prepare('DELETE FROM positions WHERE rowid >= ? AND rowid < ? AND received_at < ?');
+    this.firstRowStmt = this.db.prepare(
+      'SELECT rowid AS id, received_at AS receivedAt FROM positions WHERE rowid >= ? ORDER BY rowid LIMIT 1',
     );
     this.trackStmt = this.db.prepare(
       `SELECT ts, lat, lon, speed, heading, acc, flags FROM positions
@@ -160,9 +162,17 @@ export class TracksStore {
     this.setAlarmCandidate.run(candidateId, alarmId);
   }
 
-  /** Deletes at most `limit` positions older than `before` (oldest first); returns how many. */
-  pruneBatch(before: number, limit: number): number {
-    return this.pruneStmt.run(before, limit).changes;
+  /**
+   * One retention step from rowid `from`: deletes rows received before `before` among the next `span` rowids, and
+   * returns where to continue — undefined once the next row was received after `before` (rowids follow receipt
+   * order, so everything after it is newer).
+   */
+  pruneStep(from: number, span: number, before: number): { deleted: number; next: number | undefined } {
+    const first = this.firstRowStmt.get(from) as { id: number; receivedAt: number } | undefined;
+    if (!first || first.receivedAt >= before) return { deleted: 0, next: undefined };
+    const deleted = this.pruneStmt.run(first.id, first.id + span, before).changes;
+    const after = this.firstRowStmt.get(first.id + span) as { id: number; receivedAt: number } | undefined;
+    return { deleted, next: after && after.receivedAt < before ? after.id : undefined };
   }
 
   track(

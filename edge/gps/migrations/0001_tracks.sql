@@ -17,7 +17,8 @@ CREATE TABLE devices (
 );
 
 -- One accepted fix. ts and received_at are epoch ms; speed km/h; flags bit 0 = late (arrived after a newer fix),
--- bit 1 = moving.
+-- bit 1 = moving. Rows are inserted in receipt order, so rowid order is received_at order: retention deletes rowid
+-- ranges from the start and needs no time index (one index less on the hottest insert).
 CREATE TABLE positions (
   device_id INTEGER NOT NULL,
   ts INTEGER NOT NULL,
@@ -30,7 +31,6 @@ CREATE TABLE positions (
   received_at INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX positions_device_ts ON positions (device_id, ts);
-CREATE INDEX positions_ts ON positions (ts);
 
 -- Alarms raised from positions (geofence engine) and device wills; idempotent per (type, episode).
 CREATE TABLE alarms (

@@ -156,5 +156,11 @@ export function checkTime(
 
 /** Drops undefined properties, so that decoded messages carry only what the device sent. */
 export function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  const src = o as Record<string, unknown>;
+  for (const key in src) {
+    const v = src[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out as T;
 }
