@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EdgeHarness } from '../support/edge-harness.js';
+import { OnvifMock } from '../support/onvif-mock.js';
+import { RtspServer } from '../support/rtsp-server.js';
+import { eventually, mockCamera, testVideoConfig } from '../support/video-config.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const PAGE = readFileSync(join(here, 'video-player.html'));
+const JSMPEG = readFileSync(join(here, '../../node_modules/@cycjimmy/jsmpeg-player/dist/jsmpeg-player.umd.min.js'));
+
+type Stats = { frames: number; appended: number; errors: string[]; mime: string | null; jsmpegFrames: number };
+
+describe('operators watch live video in Chromium', () => {
+  const rtsp = new RtspServer();
+  let mock: OnvifMock;
+  const h = new EdgeHarness();
+  let pageServer: Server;
+  let pageOrigin = '';
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // The test page is served from its own port: the relay must be told to accept that origin.
+    pageServer = createServer((req, res) => {
+      if (req.url === '/jsmpeg-player.umd.min.js')
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(JSMPEG);
+      else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
+    });
+    await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', () => resolve()));
+    pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+    await rtsp.start();
+    mock = await new OnvifMock({ rtspUrl: rtsp.url }).start();
+    await h.start({
+      video: testVideoConfig([mockCamera('cam-wall', mock.url)], { relay: { allowedOrigins: [pageOrigin] } }),
+    });
+    await eventually(async () => {
+      const op = await h.as('operator');
+      expect((await op.json<{ streamUri: string }>('GET', '/api/v1/cameras/cam-wall')).body.streamUri).toBe(rtsp.url);
+    });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h.stop();
+    await mock?.close();
+    await rtsp.stop();
+    await new Promise<void>((resolve) => pageServer?.close(() => resolve()));
+  });
+
+  /** A page logged in as an operator: the session cookie goes with the WebSocket (same host, other port). */
+  async function operatorPage(): Promise<Page> {
+    const op = await h.as('operator');
+    const context = await browser.newContext();
+    const [name, value] = op.cookie.split('=');
+    await context.addCookies([{ name: name ?? '', value: value ?? '', domain: '127.0.0.1', path: '/' }]);
+    const page = await context.newPage();
+    await page.goto(pageOrigin);
+    return page;
+  }
+
+  it('Chromium supports H.264 in MSE (otherwise only the fallback could play)', async () => {
+    const page = await operatorPage();
+    expect(await page.evaluate(() => MediaSource.isTypeSupported('video/mp4; codecs="avc1.42E01E"'))).toBe(true);
+    await page.context().close();
+  });
+
+  it('plays the H.264 passthrough through MSE, and its frames advance', async () => {
+    const page = await operatorPage();
+    const wsUrl = `${h.base.replace('http', 'ws')}/api/v1/cameras/cam-wall/live?mode=mse`;
+    await page.evaluate((url) => (window as unknown as { playMse(u: string): void }).playMse(url), wsUrl);
+    const stats = () => page.evaluate(() => (window as unknown as { stats: Stats }).stats);
+    const time = () => page.evaluate(() => (document.getElementById('video') as HTMLVideoElement).currentTime);
+    await eventually(async () => expect((await stats()).frames).toBeGreaterThan(10), 20_000, 250);
+    const t0 = await time();
+    const f0 = (await stats()).frames;
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await time()).toBeGreaterThan(t0 + 1);
+    const s = await stats();
+    expect(s.frames).toBeGreaterThan(f0 + 20); // ~25 fps
+    expect(s.mime).toMatch(/avc1\.42/);
+    expect(s.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('plays the MPEG-1 fallback with JSMpeg: frames decode and the canvas changes', async () => {
+    const page = await operatorPage();
+    const wsUrl = `${h.base.replace('http', 'ws')}/api/v1/cameras/cam-wall/live?mode=jsmpeg`;
+    await page.evaluate((url) => (window as unknown as { playJsmpeg(u: string): void }).playJsmpeg(url), wsUrl);
+    const stats = () => page.evaluate(() => (window as unknown as { stats: Stats }).stats);
+    const digest = () => page.evaluate(() => (window as unknown as { canvasDigest(): number }).canvasDigest());
+    await eventually(async () => expect((await stats()).jsmpegFrames).toBeGreaterThan(10), 20_000, 250);
+    const d0 = await digest();
+    const f0 = (await stats()).jsmpegFrames;
+    await eventually(async () => expect(await digest()).not.toBe(d0), 5000, 200);
+    expect((await stats()).jsmpegFrames).toBeGreaterThan(f0);
+    await page.context().close();
+  });
+});
