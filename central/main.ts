@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { FoldConfig } from '../shared/case/config.js';
 import { defaultFoldConfig } from '../shared/case/config.js';
+import type { WorkingCalendar } from '../shared/clock/index.js';
+import { cnNationalSchedule2026, workingCalendarSchema } from '../shared/clock/index.js';
 import { HybridLogicalClock } from '../shared/identity/hlc.js';
 import type { CentralDbOptions } from './db/open.js';
 import { openCentralDb } from './db/open.js';
@@ -21,6 +23,8 @@ export interface CentralOptions {
   /** The city's 6-digit division code; its events carry origin `city:<division>`. */
   city: string;
   foldConfig?: FoldConfig;
+  /** The city's working calendar (step deadlines, overdue counts); default: the national 2026 schedule. */
+  calendar?: WorkingCalendar;
   now?: () => number;
 }
 
@@ -34,6 +38,7 @@ export async function buildCentral(options: CentralOptions) {
     cityOrigin,
     hlc: new HybridLogicalClock({ now }),
     now,
+    calendar: options.calendar ?? workingCalendarSchema.parse({ years: { '2026': cnNationalSchedule2026 } }),
   });
   const sync = new SyncService({ db, log, now });
   const app = createCentralApp({ sync });

@@ -1,5 +1,7 @@
 import {
+  bigint,
   bigserial,
+  boolean,
   customType,
   index,
   integer,
@@ -54,9 +56,15 @@ export const cases = pgTable(
     provisionalPending: integer('provisional_pending').notNull(),
     updatedAt: text('updated_at'),
     eventCount: integer('event_count').notNull(),
+    /** Deadline (epoch ms) of the running step clock; null when no clock runs. Overdue = due < now. */
+    due: bigint('due', { mode: 'number' }),
     state: jsonb('state').notNull(),
   },
-  (t) => [index('cases_district_status').on(t.district, t.status)],
+  (t) => [
+    index('cases_district_status').on(t.district, t.status),
+    index('cases_district_due').on(t.district, t.due),
+    index('cases_case_number').on(t.caseNumber),
+  ],
 );
 
 /** Sync tokens, stored hashed, each bound to one origin and its district. */
@@ -85,6 +93,51 @@ export const districtLinks = pgTable('district_links', {
   lastPushAt: timestamp('last_push_at', { withTimezone: true }),
   lastPullAt: timestamp('last_pull_at', { withTimezone: true }),
   acked: integer('acked').notNull().default(0),
+  /** The edge's own outbox size as it reported on its last call (header `x-wanmi-backlog`). */
+  backlog: integer('backlog'),
+  lastContactAt: timestamp('last_contact_at', { withTimezone: true }),
+});
+
+/** The city's users (市级监督中心): same roles as the edge (shared/case/roles.ts); passwords hashed with scrypt. */
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  role: text('role').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Sessions: the token is stored hashed; the CSRF token guards cookie-authenticated writes. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id').notNull(),
+    csrf: text('csrf').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+/** Append-only audit log, hash-chained (each row's hash covers the previous hash). */
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  target: text('target'),
+  detail: jsonb('detail'),
+  ip: text('ip'),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+});
+
+/** Local counters for city case numbers: `<city division>-<yyyymmdd>-<counter>` (DESIGN.md §4). */
+export const caseCounters = pgTable('case_counters', {
+  day: text('day').primaryKey(),
+  last: integer('last').notNull(),
 });
 
 /**

@@ -25,6 +25,12 @@ export function createCentralApp(deps: { sync: SyncService }): Hono {
   });
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
   const bearer = (h: string | undefined) => (h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined);
+  // Every sync call is authenticated first; the link bookkeeping (last contact, the edge's backlog) follows.
+  app.use('/sync/v1/*', async (c, next) => {
+    const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
+    await deps.sync.contact(peer, c.req.header('x-wanmi-backlog'));
+    await next();
+  });
 
   app.post(
     '/sync/v1/events',

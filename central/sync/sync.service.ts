@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { and, asc, eq, gt, gte, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lte, ne } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { CaseEvent } from '../../shared/case/events.js';
 import { DomainError } from '../../shared/errors.js';
@@ -74,13 +74,12 @@ export class SyncService {
       await this.requireDistrictCase(peer, batch, e, i);
     }
     await this.requireBlobs(batch);
-    await this.deps.log.ingest(peer.origin, peer.district, batch);
-    const acked = await this.contiguous(peer.origin);
+    const { acked } = await this.deps.log.ingest(peer.origin, peer.district, batch);
     const now = new Date(this.deps.now());
     await this.deps.db
       .insert(districtLinks)
       .values({ district: peer.district, lastPushAt: now, acked })
-      .onConflictDoUpdate({ target: districtLinks.district, set: { lastPushAt: now, acked } });
+      .onConflictDoUpdate({ target: districtLinks.district, set: { lastPushAt: now } });
     this.arrivals.emit('events');
     return { v: 1, acked };
   }
@@ -128,6 +127,17 @@ export class SyncService {
       .from(events)
       .where(and(...where));
     return { v: 1, days: dayDigests(rows) };
+  }
+
+  /** Every authenticated call refreshes the district's link bookkeeping (and its outbox size, when the edge says). */
+  async contact(peer: SyncPeer, backlogHeader: string | undefined): Promise<void> {
+    const backlog = backlogHeader !== undefined && /^\d{1,9}$/.test(backlogHeader) ? Number(backlogHeader) : undefined;
+    const now = new Date(this.deps.now());
+    const set = { lastContactAt: now, ...(backlog !== undefined ? { backlog } : {}) };
+    await this.deps.db
+      .insert(districtLinks)
+      .values({ district: peer.district, ...set })
+      .onConflictDoUpdate({ target: districtLinks.district, set });
   }
 
   /** Stores a blob pushed by a district: size-capped, verified against its announced hash, idempotent. */
@@ -241,18 +251,6 @@ export class SyncService {
       .where(and(eq(events.district, peer.district), ne(events.origin, peer.origin), gt(events.pos, after)))
       .orderBy(asc(events.pos))
       .limit(SYNC_MAX_BATCH + 1);
-  }
-
-  /** The highest seq N of an origin such that 1..N are all stored. */
-  private async contiguous(origin: string): Promise<number> {
-    const r = await this.deps.db.execute<{ acked: number | string | null }>(sql`
-      SELECT CASE WHEN min(seq) > 1 THEN 0 ELSE coalesce((
-        SELECT min(s.seq) FROM ${events} s WHERE s.origin = ${origin}
-          AND NOT EXISTS (SELECT 1 FROM ${events} t WHERE t.origin = ${origin} AND t.seq = s.seq + 1)
-      ), 0) END AS acked
-      FROM ${events} WHERE origin = ${origin}`);
-    const rows = (r as unknown as { rows: { acked: number | string | null }[] }).rows;
-    return Number(rows[0]?.acked ?? 0);
   }
 }
 

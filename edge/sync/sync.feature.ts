@@ -198,15 +198,21 @@ export class SyncFeature {
       const { missing } = blobsMissingResponseV1.parse(
         await this.call('POST', '/sync/v1/blobs/missing', { v: 1, sha256: chunk }),
       );
-      for (const sha of missing) {
-        const bytes = this.deps.blobs?.get(sha);
-        if (!bytes) {
-          if (!refs.includes(sha)) continue; // an original we no longer hold: the published copy is what events name
-          throw new Error(`sync: photo ${sha} is referenced by an event but missing from this edge's blob store`);
+      // A few uploads in flight at once: photos are small, round trips dominate.
+      let next = 0;
+      const worker = async () => {
+        while (next < missing.length) {
+          const sha = missing[next++] as string;
+          const bytes = this.deps.blobs?.get(sha);
+          if (!bytes) {
+            if (!refs.includes(sha)) continue; // an original we no longer hold: events name the published copy
+            throw new Error(`sync: photo ${sha} is referenced by an event but missing from this edge's blob store`);
+          }
+          await this.call('PUT', `/sync/v1/blobs/${sha}`, bytes, meta.get(sha) ?? 'application/octet-stream');
+          uploaded += 1;
         }
-        await this.call('PUT', `/sync/v1/blobs/${sha}`, bytes, meta.get(sha) ?? 'application/octet-stream');
-        uploaded += 1;
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(4, missing.length) }, worker));
     }
     return uploaded;
   }
@@ -325,6 +331,7 @@ export class SyncFeature {
       method,
       headers: {
         authorization: `Bearer ${this.deps.token}`,
+        ...(path.startsWith('/sync/v1/events') ? { 'x-wanmi-backlog': String(this.status().backlog) } : {}),
         ...(body ? { 'content-type': raw ? (mime ?? 'application/octet-stream') : 'application/json' } : {}),
       },
       ...(body ? { body: raw ? new Uint8Array(body) : JSON.stringify(body) } : {}),
