@@ -122,9 +122,7 @@ function Shell(props: RootProps & { onLogout: () => void }) {
           <span class="sr">{t('app.user')}</span>
           <span class="data">{session.user.displayName}</span> · {t(`role.${role}`)}
         </span>
-        <button type="button" onClick={props.toggleLang} aria-label={t('app.lang')} data-testid="lang-switch">
-          {t('app.lang.switch')}
-        </button>
+        <LangSwitch onClick={props.toggleLang} />
         <button type="button" onClick={props.toggleLarge} aria-pressed={props.large} data-testid="large-switch">
           {props.large ? t('app.large.off') : t('app.large')}
         </button>
@@ -150,6 +148,16 @@ function Shell(props: RootProps & { onLogout: () => void }) {
         </main>
       </div>
     </div>
+  );
+}
+
+/** The switch names the other language in that language (English / 中文), marked with its `lang`. */
+export function LangSwitch({ onClick }: { onClick: () => void }) {
+  const { t, lang } = useI18n();
+  return (
+    <button type="button" onClick={onClick} aria-label={t('app.lang')} data-testid="lang-switch">
+      <span lang={lang === 'en' ? 'zh-CN' : 'en'}>{t('app.lang.switch')}</span>
+    </button>
   );
 }
 

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
+import { LangSwitch } from '../app.js';
 import { useI18n } from '../i18n.js';
 import type { User } from '../types.js';
 import { Field } from '../ui/common.js';
@@ -65,9 +66,7 @@ export function LoginView({
           <button type="submit" class="primary" disabled={busy}>
             {t('login.submit')}
           </button>
-          <button type="button" onClick={toggleLang} aria-label={t('app.lang')} data-testid="lang-switch">
-            {t('app.lang.switch')}
-          </button>
+          <LangSwitch onClick={toggleLang} />
         </div>
       </form>
     </main>
