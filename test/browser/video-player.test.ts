@@ -75,18 +75,19 @@ describe('operators watch live video in Chromium', () => {
     return page;
   }
 
+  // The page's own functions are called by name: this project's TypeScript has no DOM types.
   it('Chromium supports H.264 in MSE (otherwise only the fallback could play)', async () => {
     const page = await operatorPage();
-    expect(await page.evaluate(() => MediaSource.isTypeSupported('video/mp4; codecs="avc1.42E01E"'))).toBe(true);
+    expect(await page.evaluate(`MediaSource.isTypeSupported('video/mp4; codecs="avc1.42E01E"')`)).toBe(true);
     await page.context().close();
   });
 
   it('plays the H.264 passthrough through MSE, and its frames advance', async () => {
     const page = await operatorPage();
     const wsUrl = `${h.base.replace('http', 'ws')}/api/v1/cameras/cam-wall/live?mode=mse`;
-    await page.evaluate((url) => (window as unknown as { playMse(u: string): void }).playMse(url), wsUrl);
-    const stats = () => page.evaluate(() => (window as unknown as { stats: Stats }).stats);
-    const time = () => page.evaluate(() => (document.getElementById('video') as HTMLVideoElement).currentTime);
+    await page.evaluate(`playMse(${JSON.stringify(wsUrl)})`);
+    const stats = () => page.evaluate('window.stats') as Promise<Stats>;
+    const time = () => page.evaluate("document.getElementById('video').currentTime") as Promise<number>;
     await eventually(async () => expect((await stats()).frames).toBeGreaterThan(10), 20_000, 250);
     const t0 = await time();
     const f0 = (await stats()).frames;
@@ -102,9 +103,9 @@ describe('operators watch live video in Chromium', () => {
   it('plays the MPEG-1 fallback with JSMpeg: frames decode and the canvas changes', async () => {
     const page = await operatorPage();
     const wsUrl = `${h.base.replace('http', 'ws')}/api/v1/cameras/cam-wall/live?mode=jsmpeg`;
-    await page.evaluate((url) => (window as unknown as { playJsmpeg(u: string): void }).playJsmpeg(url), wsUrl);
-    const stats = () => page.evaluate(() => (window as unknown as { stats: Stats }).stats);
-    const digest = () => page.evaluate(() => (window as unknown as { canvasDigest(): number }).canvasDigest());
+    await page.evaluate(`playJsmpeg(${JSON.stringify(wsUrl)})`);
+    const stats = () => page.evaluate('window.stats') as Promise<Stats>;
+    const digest = () => page.evaluate('canvasDigest()') as Promise<number>;
     await eventually(async () => expect((await stats()).jsmpegFrames).toBeGreaterThan(10), 20_000, 250);
     const d0 = await digest();
     const f0 = (await stats()).jsmpegFrames;
