@@ -1,52 +1,55 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from './api.js';
+import { ApiError, api } from './api.js';
 
+/** The latest state of one tracked device (edge/gps LiveState). */
 export interface Vehicle {
-  id: string;
-  lon: number;
+  deviceId: number;
+  deviceKey: string;
+  kind: string;
+  name: string;
+  group: string;
+  ts: number;
   lat: number;
-  speed: number | null;
-  at: string | null;
+  lon: number;
+  speedKmh?: number;
+  moving: boolean;
 }
 
-/** Where the GPS feature publishes vehicles; absent (404) until that feature is on. */
-export const VEHICLES_PATH = '/api/v1/vehicles';
+/** The GPS feature's snapshot and live feed; absent (404) while that feature is off. */
+export const VEHICLES_PATH = '/api/v1/vehicles/positions';
+const LIVE_PATH = '/api/v1/vehicles/live';
 
-function normalise(raw: unknown): Vehicle[] {
-  const list = Array.isArray(raw) ? raw : ((raw as { vehicles?: unknown[] } | null)?.vehicles ?? []);
-  return list.flatMap((v) => {
-    const o = v as Record<string, unknown>;
-    const pos = (o.position ?? o) as Record<string, unknown>;
-    const lon = Number(pos.lon);
-    const lat = Number(pos.lat);
-    const id = String(o.id ?? o.vehicleId ?? '');
-    if (!id || !Number.isFinite(lon) || !Number.isFinite(lat)) return [];
-    const at = pos.ts ?? pos.at ?? o.at;
-    return [{ id, lon, lat, speed: typeof pos.speed === 'number' ? pos.speed : null, at: at ? String(at) : null }];
-  });
-}
+type Payload = { version: number; positions: Vehicle[] };
 
-/** Live vehicle positions, polled every 2 s; `available` is false when the endpoint is not there. */
+/**
+ * Live vehicle and collector positions: one snapshot, then Server-Sent Events with the devices that changed
+ * (the edge aggregates per device, so a slow console skips states instead of queueing them).
+ */
 export function useVehicles(): { available: boolean | null; list: Vehicle[] } {
   const [state, setState] = useState<{ available: boolean | null; list: Vehicle[] }>({ available: null, list: [] });
   useEffect(() => {
-    let stop = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const tick = async () => {
-      try {
-        const raw = await api.get<unknown>(VEHICLES_PATH);
-        if (!stop) setState({ available: true, list: normalise(raw) });
-      } catch (e) {
-        const status = (e as { status?: number }).status;
-        if (!stop) setState({ available: status === 404 ? false : null, list: [] });
-        if (status === 404 || status === 403) return;
-      }
-      if (!stop) timer = setTimeout(tick, 2000);
+    const devices = new Map<number, Vehicle>();
+    let source: EventSource | null = null;
+    let stopped = false;
+    const publish = () => setState({ available: true, list: [...devices.values()] });
+    const merge = (p: Payload) => {
+      for (const v of p.positions) devices.set(v.deviceId, v);
+      publish();
     };
-    void tick();
+    api
+      .get<Payload>(VEHICLES_PATH)
+      .then((snapshot) => {
+        if (stopped) return;
+        merge(snapshot);
+        source = new EventSource(LIVE_PATH);
+        source.addEventListener('positions', (e) => merge(JSON.parse((e as MessageEvent<string>).data) as Payload));
+      })
+      .catch((e: unknown) => {
+        if (!stopped) setState({ available: e instanceof ApiError && e.status >= 500 ? null : false, list: [] });
+      });
     return () => {
-      stop = true;
-      clearTimeout(timer);
+      stopped = true;
+      source?.close();
     };
   }, []);
   return state;

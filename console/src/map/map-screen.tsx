@@ -223,7 +223,7 @@ export function MapScreen() {
       type: 'FeatureCollection',
       features: vehicles.list.map((v) => ({
         type: 'Feature',
-        properties: { id: v.id },
+        properties: { id: v.deviceKey, kind: v.kind },
         geometry: { type: 'Point', coordinates: [v.lon, v.lat] },
       })),
     });
@@ -301,7 +301,11 @@ export function MapScreen() {
           </span>
           <span>
             <i style={{ background: colours.vehicle }} />
-            {t('map.vehicles')}
+            {t('vehicles.kind.vehicle')}
+          </span>
+          <span>
+            <i style={{ background: colours.collector }} />
+            {t('vehicles.kind.collector')}
           </span>
         </fieldset>
         <p aria-live="polite" data-testid="grid-selected">

@@ -19,6 +19,7 @@ export const colours = {
   none: '#5c7080',
   component: '#74c0fc',
   vehicle: '#da77f2',
+  collector: '#ffa94d',
 };
 
 /**

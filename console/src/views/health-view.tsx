@@ -1,19 +1,38 @@
 import { api } from '../api.js';
 import { duration } from '../format.js';
 import { useI18n } from '../i18n.js';
+import type { MessageKey } from '../messages.js';
 import { usePoll } from '../ui/common.js';
 
 const SYNC_PATH = '/api/v1/sync/status';
+const CAMERAS_PATH = '/api/v1/cameras';
 
-/** Link and health at a glance: this appliance, the city link and its backlog. */
+interface SyncStatus {
+  link: 'unknown' | 'up' | 'down';
+  backlog: number;
+  oldestUnsyncedAgeMs: number | null;
+  lastError: string | null;
+  lastSyncAt: number | null;
+}
+interface CameraHealth {
+  id: string;
+  name: string;
+  health?: { state?: string; online?: boolean } & Record<string, unknown>;
+}
+
+/** Link and health at a glance: this appliance, the city link and its backlog, the cameras. */
 export function HealthView() {
   const { t } = useI18n();
   const health = usePoll((signal) => api.get<{ status: string }>('/health', signal), 10_000, []);
-  const sync = usePoll((signal) => api.get<Record<string, unknown>>(SYNC_PATH, signal), 10_000, []);
+  const sync = usePoll((signal) => api.get<SyncStatus>(SYNC_PATH, signal), 10_000, []);
+  const cams = usePoll((signal) => api.get<{ cameras: CameraHealth[] }>(CAMERAS_PATH, signal), 15_000, []);
   const s = sync.value;
-  const backlog = s && typeof s.backlog === 'number' ? s.backlog : null;
-  const oldest = s && typeof s.oldestUnsyncedMs === 'number' ? s.oldestUnsyncedMs : null;
-  const link = s && typeof s.link === 'string' ? s.link : s && typeof s.state === 'string' ? s.state : null;
+  const cameraState = (c: CameraHealth) => {
+    const h = c.health ?? {};
+    const state =
+      typeof h.state === 'string' ? h.state : h.online === true ? 'online' : h.online === false ? 'offline' : 'unknown';
+    return state;
+  };
   return (
     <section aria-labelledby="health-title">
       <h1 id="health-title">{t('health.title')}</h1>
@@ -22,20 +41,40 @@ export function HealthView() {
         <dd data-testid="health-api" class={health.value?.status === 'ok' ? 'ok' : 'bad'}>
           {health.value?.status === 'ok' ? t('health.ok') : health.error ? t('health.down') : t('app.loading')}
         </dd>
-        <dt>{t('health.sync')}</dt>
-        <dd data-testid="health-sync">
+        <dt>{t('health.link')}</dt>
+        <dd data-testid="health-sync" class={s?.link === 'up' ? 'ok' : s?.link === 'down' ? 'bad' : ''}>
           {sync.error ? (
             <span class="muted">{t('health.sync.unavailable')}</span>
-          ) : link ? (
-            <span class="data">{link}</span>
+          ) : s ? (
+            t(`health.link.${s.link}` as MessageKey)
           ) : (
-            t('health.unknown')
+            t('app.loading')
           )}
         </dd>
         <dt>{t('health.backlog')}</dt>
-        <dd class="mono">{backlog ?? t('app.none')}</dd>
+        <dd class="mono">{s ? s.backlog : t('app.none')}</dd>
         <dt>{t('health.oldest')}</dt>
-        <dd>{oldest === null ? t('app.none') : duration(t, oldest)}</dd>
+        <dd>{s?.oldestUnsyncedAgeMs == null ? t('app.none') : duration(t, s.oldestUnsyncedAgeMs)}</dd>
+        {s?.lastError && (
+          <>
+            <dt>{t('health.lastError')}</dt>
+            <dd class="data bad">{s.lastError}</dd>
+          </>
+        )}
+        <dt>{t('health.cameras')}</dt>
+        <dd>
+          {cams.error ? (
+            <span class="muted">{t('video.unavailable', { path: CAMERAS_PATH })}</span>
+          ) : (
+            <ul class="plain">
+              {(cams.value?.cameras ?? []).map((c) => (
+                <li key={c.id} data-camera={c.id}>
+                  <span class="data">{c.name}</span> · <span class="data">{cameraState(c)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
       </dl>
     </section>
   );

@@ -23,6 +23,7 @@ export function VehiclesView() {
             <thead>
               <tr>
                 <th scope="col">{t('vehicles.id')}</th>
+                <th scope="col">{t('vehicles.kind')}</th>
                 <th scope="col">{t('vehicles.position')}</th>
                 <th scope="col">{t('vehicles.speed')}</th>
                 <th scope="col">{t('vehicles.time')}</th>
@@ -30,13 +31,14 @@ export function VehiclesView() {
             </thead>
             <tbody>
               {list.map((v) => (
-                <tr key={v.id} data-vehicle={v.id}>
-                  <td class="data">{v.id}</td>
+                <tr key={v.deviceId} data-vehicle={v.deviceKey} data-lon={v.lon} data-lat={v.lat}>
+                  <td class="data">{v.name || v.deviceKey}</td>
+                  <td>{t(v.kind === 'collector' ? 'vehicles.kind.collector' : 'vehicles.kind.vehicle')}</td>
                   <td class="data mono">
                     {v.lon.toFixed(5)}, {v.lat.toFixed(5)}
                   </td>
-                  <td class="mono">{v.speed ?? '—'}</td>
-                  <td>{dateTime(v.at, lang)}</td>
+                  <td class="mono">{v.speedKmh === undefined ? '—' : `${Math.round(v.speedKmh)} km/h`}</td>
+                  <td>{dateTime(new Date(v.ts).toISOString(), lang)}</td>
                 </tr>
               ))}
             </tbody>
