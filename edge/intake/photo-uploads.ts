@@ -1,21 +1,28 @@
 import { eq } from 'drizzle-orm';
 import type { EdgeDb } from '../db/open.js';
 import { blobs } from '../db/schema.js';
-import type { PhotoUploads } from '../http/routes/reports.routes.js';
+import type { PhotoUploads, StagedPhoto } from '../http/routes/reports.routes.js';
 import type { BlobStore } from '../media/blob-store.js';
 import type { PhotoOptions } from '../media/photo-pipeline.js';
 import { type ProcessedPhoto, processPhoto } from '../media/photo-pipeline.js';
 
 /** Report photos: the original kept byte-for-byte as evidence, the watermarked copy published and linked to it. */
 export function photoUploads(deps: { db: EdgeDb; blobs: BlobStore; options: PhotoOptions }): PhotoUploads {
-  const save = (photo: ProcessedPhoto) => {
-    const original = deps.blobs.put(photo.original.bytes, {
+  const stage = async (photo: ProcessedPhoto): Promise<StagedPhoto> => {
+    const [original, published] = await Promise.all([
+      deps.blobs.stage(photo.original.bytes),
+      deps.blobs.stage(photo.published.bytes),
+    ]);
+    return { photo, original, published };
+  };
+  const save = ({ photo, original, published }: StagedPhoto) => {
+    deps.blobs.record(original, {
       mime: photo.original.mime,
       width: photo.original.width,
       height: photo.original.height,
       role: 'original',
     });
-    const published = deps.blobs.put(photo.published.bytes, {
+    deps.blobs.record(published, {
       mime: photo.published.mime,
       width: photo.published.width,
       height: photo.published.height,
@@ -26,9 +33,11 @@ export function photoUploads(deps: { db: EdgeDb; blobs: BlobStore; options: Phot
   };
   return {
     prepare: (bytes, field, mark) => processPhoto(bytes, { ...deps.options, field }, mark),
+    stage,
     save,
     async store(bytes, field, mark) {
-      return save(await processPhoto(bytes, { ...deps.options, field }, mark));
+      const staged = await stage(await processPhoto(bytes, { ...deps.options, field }, mark));
+      return deps.db.transaction(() => save(staged));
     },
     published(sha256) {
       const row = deps.db

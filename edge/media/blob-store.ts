@@ -10,6 +10,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -18,6 +19,12 @@ import { blobs } from '../db/schema.js';
 import { DomainError } from '../errors.js';
 
 export type BlobRole = 'original' | 'published' | 'snapshot';
+
+/** A blob whose file is durable but whose row is not written yet (see `BlobStore.stage`). */
+export interface StagedBlob {
+  sha256: string;
+  size: number;
+}
 
 export interface BlobMeta {
   mime: string;
@@ -74,6 +81,45 @@ export class BlobStore {
       .onConflictDoNothing()
       .run();
     return { sha256, size: bytes.length };
+  }
+
+  /**
+   * Makes the file durable off the event loop (libuv's thread pool does the writes and fsyncs), before the
+   * transaction that records it: the request path then holds the main thread only for the row insert. Idempotent.
+   */
+  async stage(bytes: Buffer): Promise<StagedBlob> {
+    const sha256 = sha256Hex(bytes);
+    const file = this.pathOf(sha256);
+    const existing = await readFile(file).catch((err: unknown) => {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    });
+    if (!existing || sha256Hex(existing) !== sha256) await writeAtomicallyAsync(file, bytes);
+    return { sha256, size: bytes.length };
+  }
+
+  /** Records the row of a staged blob (synchronous: call it inside the transaction of the change that uses it). */
+  record(staged: StagedBlob, meta: BlobMeta): { sha256: string; size: number } {
+    const m = blobMetaSchema.safeParse(meta);
+    if (!m.success) throw new DomainError('invalid', `blob: bad metadata (${m.error.issues[0]?.message ?? ''})`);
+    // A row never exists without its file: the stage step must have completed (it is cheap to check, not to redo).
+    if (!statSync(this.pathOf(staged.sha256), { throwIfNoEntry: false })?.isFile()) {
+      throw new Error(`blob store: ${staged.sha256} was not staged`);
+    }
+    this.deps.db
+      .insert(blobs)
+      .values({
+        sha256: staged.sha256,
+        size: staged.size,
+        mime: m.data.mime,
+        width: m.data.width ?? null,
+        height: m.data.height ?? null,
+        role: m.data.role,
+        createdAt: (this.deps.now?.() ?? new Date()).toISOString(),
+      })
+      .onConflictDoNothing()
+      .run();
+    return { sha256: staged.sha256, size: staged.size };
   }
 
   /** Stores bytes received from a peer under the hash it announced; refuses bytes that do not hash to it. */
@@ -153,6 +199,37 @@ function writeAtomically(file: string, bytes: Buffer): void {
   fsyncDir(shard);
   // A freshly created shard directory is itself an entry in the store root, which must be made durable too.
   if (created !== undefined) fsyncDir(join(shard, '..'));
+}
+
+/** `writeAtomically` on the thread pool: temp file, fsync, rename, fsync of the directory (and a new shard's parent). */
+async function writeAtomicallyAsync(file: string, bytes: Buffer): Promise<void> {
+  const shard = join(file, '..');
+  const created = await mkdir(shard, { recursive: true });
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    const handle = await open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+  await fsyncDirAsync(shard);
+  if (created !== undefined) await fsyncDirAsync(join(shard, '..'));
+}
+
+async function fsyncDirAsync(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 function fsyncDir(dir: string): void {

@@ -138,3 +138,42 @@ describe('BlobStore', () => {
     expect(store.verify(photoSha)).toBe(false);
   });
 });
+
+describe('staging: the file made durable off the event loop, the row written later in the caller’s transaction', () => {
+  it('stage writes the file without a row; record adds the row; both are idempotent', async () => {
+    const staged = await store.stage(photo);
+    expect(staged).toEqual({ sha256: photoSha, size: photo.length });
+    expect(readFileSync(store.pathOf(photoSha))).toEqual(photo);
+    expect(db.select().from(blobs).all()).toHaveLength(0);
+    expect(await store.stage(photo)).toEqual(staged);
+    store.record(staged, meta);
+    store.record(staged, meta);
+    expect(db.select().from(blobs).all()).toHaveLength(1);
+    expect(store.verify(photoSha)).toBe(true);
+    expect(filesUnder(blobDir)).toEqual([join(photoSha.slice(0, 2), photoSha)]); // no temp files left behind
+  });
+
+  it('a row is never recorded for a blob that was not staged', () => {
+    expect(() => store.record({ sha256: photoSha, size: photo.length }, meta)).toThrow(/not staged/);
+    expect(db.select().from(blobs).all()).toHaveLength(0);
+  });
+
+  it('a rolled-back transaction leaves the staged file (reused by the next stage) and no row', async () => {
+    const staged = await store.stage(photo);
+    expect(() =>
+      db.transaction(() => {
+        store.record(staged, meta);
+        throw new Error('the case write failed');
+      }),
+    ).toThrow('the case write failed');
+    expect(db.select().from(blobs).all()).toHaveLength(0);
+    expect(await store.stage(photo)).toEqual(staged);
+  });
+
+  it('a damaged file under the hash is rewritten by the next stage', async () => {
+    const staged = await store.stage(photo);
+    writeFileSync(store.pathOf(photoSha), 'bit rot');
+    await store.stage(photo);
+    expect(readFileSync(store.pathOf(staged.sha256))).toEqual(photo);
+  });
+});

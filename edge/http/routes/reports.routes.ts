@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { DomainError } from '../../errors.js';
+import type { StagedBlob } from '../../media/blob-store.js';
 import type { ProcessedPhoto } from '../../media/photo-pipeline.js';
 import type { EdgeServices } from '../app.js';
 import type { EdgeEnv } from '../env.js';
@@ -11,11 +12,19 @@ import { anyObject, errorResponses } from '../schemas.js';
 import { clockView, ctxOf } from './shared.js';
 
 /** Stores one uploaded photo (original + published copy) and returns the published copy's sha256. */
+export interface StagedPhoto {
+  photo: ProcessedPhoto;
+  original: StagedBlob;
+  published: StagedBlob;
+}
+
 export interface PhotoUploads {
   /** Checks and renders a photo without storing anything (a report's photos are all checked before any is kept). */
   prepare(bytes: Buffer, field: string, mark: { takenAt: Date; place: string }): Promise<ProcessedPhoto>;
-  /** Keeps a prepared photo (original + published copy); returns the published copy's sha256. */
-  save(photo: ProcessedPhoto): string;
+  /** Makes a prepared photo's files durable off the event loop; nothing is recorded yet. */
+  stage(photo: ProcessedPhoto): Promise<StagedPhoto>;
+  /** Records a staged photo (original + published copy, synchronously, inside the caller's transaction); returns the published copy's sha256. */
+  save(photo: StagedPhoto): string;
   store(bytes: Buffer, field: string, mark: { takenAt: Date; place: string }): Promise<string>;
   /** A published copy by hash; undefined for originals and unknown hashes. */
   published(sha256: string): { bytes: Buffer; mime: string } | undefined;
@@ -97,8 +106,12 @@ export function reportRoutes(app: OpenAPIHono<EdgeEnv>, registry: RouteRegistry,
           }),
         );
       }
-      const hashes = prepared.map((p) => s.uploads.save(p));
-      const { state, created } = s.intake.report(ctx, { ...(report as object), photos: [...r.photos, ...hashes] });
+      // Files are made durable off the event loop; then the blob rows and the case commit in one transaction.
+      const staged = await Promise.all(prepared.map((p) => s.uploads.stage(p)));
+      const { state, created } = s.db.transaction(() => {
+        const hashes = staged.map((p) => s.uploads.save(p));
+        return s.intake.report(ctx, { ...(report as object), photos: [...r.photos, ...hashes] });
+      });
       return c.json({ case: state, clocks: clockView(s, state) }, created ? 201 : 200);
     },
   );
