@@ -12,12 +12,40 @@ import os
 import signal
 import sys
 import threading
+import time
 
 import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+
+
+STAMP_BITS = 48
+BLOCK = 12
+
+
+def start_stamping(media: GstRtspServer.RTSPMedia, args: argparse.Namespace) -> None:
+    src = media.get_element().get_child_by_name("src")
+    w, h = args.width, args.height
+    background = bytes([96]) * (w * h) + bytes([128]) * (w * h // 2)
+    state = {"n": 0}
+
+    def push() -> bool:
+        now_ms = int(time.time() * 1000)
+        bits = [(now_ms >> (STAMP_BITS - 1 - i)) & 1 for i in range(STAMP_BITS)]
+        row = b"".join((b"\xeb" if b else b"\x10") * BLOCK for b in bits)
+        frame = bytearray(background)
+        for r in range(BLOCK):
+            frame[r * w : r * w + len(row)] = row
+        # A square that moves, so the picture changes besides the stamp.
+        x = (state["n"] * 8) % (w - 40)
+        for r in range(h // 2, h // 2 + 40):
+            frame[r * w + x : r * w + x + 40] = b"\xeb" * 40
+        state["n"] += 1
+        return src.emit("push-buffer", Gst.Buffer.new_wrapped(bytes(frame))) == Gst.FlowReturn.OK
+
+    GLib.timeout_add(max(1, 1000 // args.fps), push)
 
 
 def main() -> None:
@@ -30,6 +58,11 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=360)
     parser.add_argument("--bitrate", type=int, default=800, help="kbit/s")
     parser.add_argument("--pattern", default="ball", help="videotestsrc pattern (snow: incompressible, full bitrate)")
+    parser.add_argument(
+        "--stamp",
+        action="store_true",
+        help="frames carry their capture wall-clock time (ms) as 48 black/white 12x12 blocks in the top row",
+    )
     args = parser.parse_args()
 
     Gst.init(None)
@@ -37,16 +70,25 @@ def main() -> None:
     server.set_address("127.0.0.1")
     server.set_service(str(args.port))
     factory = GstRtspServer.RTSPMediaFactory()
-    # The ball moves with the wall clock, so consecutive frames differ. RTCP sender reports map RTP time to NTP wall
-    # time, which ffmpeg turns into producer reference times (prft) for the latency bench.
-    launch = (
-        f"( videotestsrc is-live=true pattern={args.pattern} animation-mode=wall-time "
-        f"! video/x-raw,width={args.width},height={args.height},framerate={args.fps}/1 "
-        f"! x264enc tune=zerolatency speed-preset=ultrafast key-int-max={args.gop} bitrate={args.bitrate} "
+    encode = (
+        f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={args.gop} bitrate={args.bitrate} "
         f"! video/x-h264,profile=constrained-baseline "
-        f"! rtph264pay name=pay0 pt=96 config-interval=1 )"
+        f"! rtph264pay name=pay0 pt=96 config-interval=1"
     )
-    factory.set_launch(launch)
+    if args.stamp:
+        # Frames made here, stamped with the wall clock when made: a viewer that decodes them reads glass-to-glass.
+        factory.set_launch(
+            f"( appsrc name=src is-live=true do-timestamp=true format=time "
+            f"caps=video/x-raw,format=I420,width={args.width},height={args.height},framerate={args.fps}/1 "
+            f"! {encode} )"
+        )
+        factory.connect("media-configure", lambda _f, media: start_stamping(media, args))
+    else:
+        # The ball moves with the wall clock, so consecutive frames differ.
+        factory.set_launch(
+            f"( videotestsrc is-live=true pattern={args.pattern} animation-mode=wall-time "
+            f"! video/x-raw,width={args.width},height={args.height},framerate={args.fps}/1 ! {encode} )"
+        )
     factory.set_shared(True)
     server.get_mount_points().add_factory(args.path, factory)
     if server.attach(None) == 0:

@@ -27,6 +27,18 @@ export interface RtspServerOptions {
   bitrateK?: number;
   /** videotestsrc pattern; `snow` is incompressible (the stream runs at the full bitrate). */
   pattern?: string;
+  /** Frames stamped with their capture time (see rtsp-server.py --stamp and `readStamp`). */
+  stamp?: boolean;
+}
+
+/** The capture time (epoch ms) stamped into a decoded 8-bit grey frame by `rtsp-server.py --stamp`. */
+export function readStamp(gray: Buffer, width: number): number {
+  let t = 0;
+  for (let i = 0; i < 48; i++) {
+    const v = gray[6 * width + i * 12 + 6] ?? 0; // the middle of block i
+    t = t * 2 + (v > 128 ? 1 : 0);
+  }
+  return t;
 }
 
 /**
@@ -69,6 +81,7 @@ export class RtspServer {
     if (o.height) args.push('--height', String(o.height));
     if (o.bitrateK) args.push('--bitrate', String(o.bitrateK));
     if (o.pattern) args.push('--pattern', o.pattern);
+    if (o.stamp) args.push('--stamp');
     const child = spawn('/usr/bin/python3', args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     return new Promise((resolve, reject) => {

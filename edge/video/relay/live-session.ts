@@ -27,6 +27,8 @@ export interface SessionStats {
   running: boolean;
   /** Process group of the running ffmpeg (its watchdog shell's pid). */
   pgid: number | null;
+  /** When the running ffmpeg was spawned (epoch ms): the earliest its first frame can have been captured. */
+  startedAt: number | null;
   starts: number;
   skipped: number;
   dropped: number;
@@ -53,6 +55,7 @@ export class LiveSession {
   private retryAt: number | null = null;
   private backoffMs: number;
   private stopped = false;
+  private startedAt = 0;
   private readonly stats = { starts: 0, skipped: 0, dropped: 0 };
 
   constructor(
@@ -82,6 +85,7 @@ export class LiveSession {
       viewers: this.viewers.size,
       running: this.proc !== null,
       pgid: this.proc?.pgid ?? null,
+      startedAt: this.proc ? this.startedAt : null,
       ...this.stats,
       retryInMs: this.retryAt === null ? null : Math.max(0, this.retryAt - this.deps.now()),
     };
@@ -156,6 +160,7 @@ export class LiveSession {
       return;
     }
     const c = this.deps.config;
+    this.startedAt = Date.now();
     const proc = spawnFfmpeg(c.ffmpegPath, ffmpegArgs(this.deps.mode, url, c));
     this.proc = proc;
     this.stats.starts += 1;
