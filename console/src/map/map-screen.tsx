@@ -108,8 +108,6 @@ export function MapScreen() {
               colours.green,
               colours.none,
             ],
-            'circle-stroke-color': '#000',
-            'circle-stroke-width': 0.5,
           },
         });
         map.addSource('components', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
@@ -162,6 +160,7 @@ export function MapScreen() {
     if (!ready || !map) return;
     let stop = false;
     const tick = async () => {
+      if (map.isMoving()) return;
       try {
         const [status, points] = await Promise.all([
           api.get<{ grids: GridRow[] }>('/api/v1/console/grid-status'),
@@ -216,18 +215,33 @@ export function MapScreen() {
       .catch(setError);
   }, [ready, component]);
 
+  // Live positions reach the map at most once a second and never in the middle of a pan or zoom.
+  const latestVehicles = useRef(vehicles.list);
+  latestVehicles.current = vehicles.list;
   useEffect(() => {
     const map = mapRef.current;
     if (!ready || !map) return;
-    (map.getSource('vehicles') as GeoJSONSource | undefined)?.setData({
-      type: 'FeatureCollection',
-      features: vehicles.list.map((v) => ({
-        type: 'Feature',
-        properties: { id: v.deviceKey, kind: v.kind },
-        geometry: { type: 'Point', coordinates: [v.lon, v.lat] },
-      })),
-    });
-  }, [ready, vehicles.list]);
+    let shown: unknown = null;
+    const push = () => {
+      if (map.isMoving() || shown === latestVehicles.current) return;
+      shown = latestVehicles.current;
+      (map.getSource('vehicles') as GeoJSONSource | undefined)?.setData({
+        type: 'FeatureCollection',
+        features: latestVehicles.current.map((v) => ({
+          type: 'Feature',
+          properties: { id: v.deviceKey, kind: v.kind },
+          geometry: { type: 'Point', coordinates: [v.lon, v.lat] },
+        })),
+      });
+    };
+    push();
+    const timer = setInterval(push, 1000);
+    map.on('moveend', push);
+    return () => {
+      clearInterval(timer);
+      map.off('moveend', push);
+    };
+  }, [ready]);
 
   return (
     <section class="map-screen" aria-labelledby="map-title">

@@ -99,6 +99,7 @@ export function createMap(container: HTMLElement, center: [number, number], zoom
     maplibreLogo: false,
     fadeDuration: 0,
     keyboard: true,
+    renderWorldCopies: false,
   });
 }
 

@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { timeLeft } from '../format.js';
 import { dynamicKey, useI18n } from '../i18n.js';
@@ -16,7 +16,13 @@ export function QueueView({ queue }: { queue: string }) {
   const { t } = useI18n();
   const { categories } = useSession();
   const [offset, setOffset] = useState(0);
+  const [typed, setTyped] = useState('');
   const [filter, setFilter] = useState('');
+  // The list follows the filter box after a short pause, so each keystroke paints at once.
+  useEffect(() => {
+    const timer = setTimeout(() => setFilter(typed), 150);
+    return () => clearTimeout(timer);
+  }, [typed]);
   const grid = /^\d{15}$/.test(filter.trim()) ? filter.trim() : '';
   const { value, error, updatedAt, refresh } = usePoll(
     (signal) =>
@@ -47,8 +53,8 @@ export function QueueView({ queue }: { queue: string }) {
           type="search"
           aria-label={t('queue.filter')}
           placeholder={t('queue.filter')}
-          value={filter}
-          onInput={(e) => setFilter(e.currentTarget.value)}
+          value={typed}
+          onInput={(e) => setTyped(e.currentTarget.value)}
           data-testid="queue-filter"
         />
         <button type="button" onClick={refresh}>
@@ -81,20 +87,24 @@ export function QueueView({ queue }: { queue: string }) {
 export function CaseTable({ rows, label }: { rows: CaseRow[]; label: string }) {
   const { t } = useI18n();
   const { categories } = useSession();
-  const [active, setActive] = useState(0);
   const body = useRef<HTMLTableSectionElement>(null);
-  const focusRow = (i: number) => {
-    const n = Math.max(0, Math.min(rows.length - 1, i));
-    setActive(n);
-    (body.current?.children[n] as HTMLElement | undefined)?.focus();
+  // Roving tab index kept in the DOM, not in state: moving through 100 rows never re-renders the table.
+  const focusRow = (from: HTMLElement, i: number) => {
+    const list = body.current?.children;
+    if (!list || list.length === 0) return;
+    const next = list[Math.max(0, Math.min(list.length - 1, i))] as HTMLElement;
+    from.tabIndex = -1;
+    next.tabIndex = 0;
+    next.focus();
   };
   const onKey = (e: KeyboardEvent, i: number, id: string) => {
-    if (e.key === 'ArrowDown') focusRow(i + 1);
-    else if (e.key === 'ArrowUp') focusRow(i - 1);
-    else if (e.key === 'Home') focusRow(0);
-    else if (e.key === 'End') focusRow(rows.length - 1);
-    else if (e.key === 'PageDown') focusRow(i + 10);
-    else if (e.key === 'PageUp') focusRow(i - 10);
+    const row = e.currentTarget as HTMLElement;
+    if (e.key === 'ArrowDown') focusRow(row, i + 1);
+    else if (e.key === 'ArrowUp') focusRow(row, i - 1);
+    else if (e.key === 'Home') focusRow(row, 0);
+    else if (e.key === 'End') focusRow(row, rows.length - 1);
+    else if (e.key === 'PageDown') focusRow(row, i + 10);
+    else if (e.key === 'PageUp') focusRow(row, i - 10);
     else if (e.key === 'Enter') navigate(`/cases/${id}`);
     else return;
     e.preventDefault();
@@ -120,10 +130,9 @@ export function CaseTable({ rows, label }: { rows: CaseRow[]; label: string }) {
           {rows.map((r, i) => (
             <tr
               key={r.id}
-              tabIndex={i === Math.min(active, rows.length - 1) ? 0 : -1}
+              tabIndex={i === 0 ? 0 : -1}
               onKeyDown={(e) => onKey(e, i, r.id)}
               onClick={() => navigate(`/cases/${r.id}`)}
-              onFocus={() => setActive(i)}
               data-case={r.id}
               data-light={r.clock?.light ?? 'none'}
               class={r.clock?.light ? `row-${r.clock.light}` : undefined}
