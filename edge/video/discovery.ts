@@ -17,9 +17,25 @@ export interface CameraDiscovery {
   probe(timeoutMs: number): Promise<DiscoveredDevice[]>;
 }
 
+let errorListener = false;
+
 /** WS-Discovery through the `onvif` package (UDP multicast 239.255.255.250:3702). */
 export const wsDiscovery: CameraDiscovery = {
   probe(timeoutMs) {
+    // The package emits 'error' for every malformed reply on the LAN; unheard, an 'error' event would throw.
+    if (!errorListener) {
+      Discovery.on('error', (message: unknown) =>
+        console.log(
+          JSON.stringify({
+            level: 'warn',
+            area: 'video',
+            msg: 'bad WS-Discovery reply',
+            detail: String(message).slice(0, 200),
+          }),
+        ),
+      );
+      errorListener = true;
+    }
     return new Promise((resolve, reject) => {
       Discovery.probe({ timeout: timeoutMs, resolve: false }, (err, devices) => {
         if (err && !devices?.length) return reject(Array.isArray(err) ? err[0] : err);
@@ -29,13 +45,19 @@ export const wsDiscovery: CameraDiscovery = {
   },
 };
 
-/** A raw probe match (xml2js shape from the `onvif` package) → device, or nothing when it lacks an address. */
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof (v as { _?: unknown })?._ === 'string' ? (v as { _: string })._ : undefined;
+
+/** A probe match as the `onvif` package hands it (`resolve: false`) → device; nothing when it lacks an address. */
 export function parseProbeMatch(raw: unknown): DiscoveredDevice[] {
-  const json = JSON.stringify(raw ?? {});
-  const xaddr = /"(?:[\w]+:)?XAddrs"\s*:\s*\[?"([^"]+)"/.exec(json)?.[1]?.split(/\s+/)[0];
-  const urn = /"(?:[\w]+:)?Address"\s*:\s*\[?"([^"]+)"/.exec(json)?.[1];
-  const name = /onvif:\/\/www\.onvif\.org\/name\/([^\s"]+)/.exec(json)?.[1];
-  if (!xaddr || !urn) return [];
+  const match = (raw as { probeMatches?: { probeMatch?: unknown } } | null)?.probeMatches?.probeMatch;
+  const m = (Array.isArray(match) ? match[0] : match) as
+    | { endpointReference?: { address?: unknown }; XAddrs?: unknown; scopes?: unknown }
+    | undefined;
+  const xaddr = str(m?.XAddrs)?.trim().split(/\s+/)[0];
+  const urn = str(m?.endpointReference?.address);
+  const name = /onvif:\/\/www\.onvif\.org\/name\/(\S+)/.exec(str(m?.scopes) ?? '')?.[1];
+  if (!xaddr || !urn || !/^https?:\/\//.test(xaddr)) return [];
   return [{ urn, xaddr, ...(name ? { name: decodeURIComponent(name) } : {}) }];
 }
 
