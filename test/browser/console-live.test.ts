@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleBrowser, loginThroughForm, screenshot } from '../support/browser.js';
 import { DEMO_PASSWORD, EdgeHarness } from '../support/edge-harness.js';
+import { OnvifMock } from '../support/onvif-mock.js';
+import { RtspServer } from '../support/rtsp-server.js';
+import { eventually, mockCamera, testVideoConfig } from '../support/video-config.js';
 
 describe('live vehicles in the console', () => {
   const h = new EdgeHarness();
@@ -50,6 +53,53 @@ describe('live vehicles in the console', () => {
       .poll(() => page.evaluate(`window.__wanmiMap.querySourceFeatures('vehicles').length`), { timeout: 20_000 })
       .toBeGreaterThan(0);
     await screenshot(page, 'map-vehicles');
+    b.assertNoExternalRequests();
+  }, 90_000);
+});
+
+describe('the video wall plays a live camera tile', () => {
+  const rtsp = new RtspServer();
+  let mock: OnvifMock;
+  const h = new EdgeHarness();
+  let b: ConsoleBrowser;
+
+  beforeAll(async () => {
+    await rtsp.start();
+    mock = await new OnvifMock({ rtspUrl: rtsp.url }).start();
+    await h.start({ video: testVideoConfig([mockCamera('cam-wall', mock.url)]) });
+    const op = await h.as('operator');
+    await eventually(async () => {
+      expect((await op.json<{ streamUri: string }>('GET', '/api/v1/cameras/cam-wall')).body.streamUri).toBe(rtsp.url);
+    }, 20_000);
+    b = await ConsoleBrowser.launch(h.base);
+  });
+  afterAll(async () => {
+    await b?.close();
+    await h.stop();
+    await mock?.close();
+    await rtsp.stop();
+  });
+
+  it('MSE plays the H.264 passthrough, the JSMpeg fallback plays MPEG-1, through the appliance only', async () => {
+    const page = await b.newPage();
+    await loginThroughForm(page, h.base, 'operator1', DEMO_PASSWORD);
+    await page.locator('nav.side a[href="/video"]').click();
+    const tile = page.locator('figure.tile[data-camera="cam-wall"]');
+    await tile.waitFor();
+    await tile.locator('[data-testid=play]').click();
+    await expect.poll(() => tile.getAttribute('data-mode')).toBe('mse');
+    await expect
+      .poll(async () => Number(await tile.getAttribute('data-frames')), { timeout: 30_000 })
+      .toBeGreaterThan(10);
+    await screenshot(page, 'video-wall');
+    await tile.getByRole('button').last().click();
+    await tile.locator('[data-testid=play-fallback]').click();
+    await expect.poll(() => tile.getAttribute('data-mode')).toBe('jsmpeg');
+    const before = Number(await tile.getAttribute('data-frames'));
+    await expect
+      .poll(async () => Number(await tile.getAttribute('data-frames')), { timeout: 30_000 })
+      .toBeGreaterThan(before + 10);
+    expect(await page.locator('aside.candidates').count()).toBe(1);
     b.assertNoExternalRequests();
   }, 90_000);
 });

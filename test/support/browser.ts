@@ -49,6 +49,7 @@ export class ConsoleBrowser {
         // WebGL for MapLibre without a GPU: SwiftShader, software rendering.
         '--use-angle=swiftshader',
         '--enable-unsafe-swiftshader',
+        '--autoplay-policy=no-user-gesture-required',
       ],
     });
     const context = await browser.newContext({
