@@ -82,6 +82,10 @@ export const gpsConfigSchema = z.strictObject({
       /** Positions are written in one transaction per batch, when this many are pending or `flushMs` passed. */
       batchSize: z.number().int().min(1).max(50_000).default(1000),
       flushMs: ms(5, 10_000, 100),
+      /** Commit on a worker thread with its own connection (false: on the main thread, synchronously). */
+      worker: z.boolean().default(true),
+      /** Batches handed to the worker and not yet committed before the ingest stops acknowledging (backpressure). */
+      maxInflightBatches: z.number().int().min(1).max(1000).default(20),
     })
     .prefault({}),
   live: z

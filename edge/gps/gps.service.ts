@@ -13,6 +13,7 @@ import {
 } from '../../shared/mqtt/index.js';
 import type { GpsConfig } from './gps.config.js';
 import { LiveHub } from './live.js';
+import { PersistWorker } from './persist-worker.js';
 import {
   type Handler,
   motionHandler,
@@ -121,6 +122,7 @@ export class GpsService {
   private readonly decode: ReturnType<typeof createTopicDecoder>;
   private readonly log: (entry: Record<string, unknown>) => void;
   private pending: PositionRow[] = [];
+  private readonly writer: PersistWorker | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private timers: NodeJS.Timeout[] = [];
   private client: MqttClient | undefined;
@@ -132,6 +134,17 @@ export class GpsService {
     this.log = deps.log ?? defaultLog;
     this.candidates = deps.candidates;
     this.store = new TracksStore(join(deps.dataDir, 'tracks.db'));
+    if (c.persist.worker) {
+      this.writer = new PersistWorker(join(deps.dataDir, 'tracks.db'), c.persist.batchSize, (r) => {
+        if ('written' in r) {
+          this.counters.persisted += r.written;
+          this.counters.persistBatches += 1;
+        } else {
+          this.counters.persistErrors += 1;
+          this.log({ level: 'error', msg: 'gps persist failed', rows: r.rows, error: r.error });
+        }
+      });
+    }
     for (const d of this.store.devices()) this.remember(d);
     this.decode = createTopicDecoder({
       maxPayloadBytes: c.decode.maxPayloadBytes,
@@ -142,7 +155,7 @@ export class GpsService {
     this.motion = motionHandler(c.pipeline);
     this.order = orderHandler(c.pipeline.reorderWindowMs);
     this.pipeline = new Pipeline(this.handlers(), this.log);
-    this.retention = new RetentionPruner(this.store, c.retention, deps.now, this.log);
+    this.retention = new RetentionPruner(this.writer ?? this.store, c.retention, deps.now, this.log);
   }
 
   /** The ordered handlers (DESIGN.md §5): validate → order → sanity → geofence → motion → persist → live. */
@@ -284,7 +297,7 @@ export class GpsService {
 
   private enqueue(item: PipelineItem): void {
     const f: PositionFix = item.fix;
-    this.pending.push({
+    const row: PositionRow = {
       deviceId: item.device.id,
       ts: f.ts,
       lat: f.lat,
@@ -294,17 +307,33 @@ export class GpsService {
       acc: f.accuracyM ?? null,
       flags: (item.late ? FLAG_LATE : 0) | (item.moving ? FLAG_MOVING : 0),
       receivedAt: item.receivedAt,
-    });
-    if (this.pending.length >= this.deps.config.persist.batchSize) this.flushPositions();
+    };
+    let full: boolean;
+    if (this.writer) full = this.writer.add(row);
+    else {
+      this.pending.push(row);
+      full = this.pending.length >= this.deps.config.persist.batchSize;
+    }
+    if (full) this.flushPositions();
     else if (this.flushTimer === undefined) {
       this.flushTimer = setTimeout(() => this.flushPositions(), this.deps.config.persist.flushMs);
     }
+  }
+
+  /** Positions written and committed so far, after handing over what is pending (tests, bench, stop). */
+  async drainPositions(): Promise<void> {
+    this.flushPositions();
+    await this.writer?.drain();
   }
 
   /** Writes pending positions in one transaction. On failure the batch is kept for the next attempt (bounded). */
   flushPositions(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    if (this.writer) {
+      this.writer.flush();
+      return;
+    }
     if (this.pending.length === 0) return;
     const rows = this.pending;
     this.pending = [];
@@ -463,6 +492,16 @@ export class GpsService {
     });
     this.client = client;
     client.on('message', (topic, payload) => this.ingest(topic, payload));
+    // Backpressure: while the writer is far behind, hold the PUBACK (MQTT.js then reads no further packet), so the
+    // backlog waits in the broker's queue for this session instead of in memory here.
+    const writer = this.writer;
+    if (writer) {
+      const maxInflight = this.deps.config.persist.maxInflightBatches;
+      client.handleMessage = (_packet, done) => {
+        if (writer.inflightBatches <= maxInflight) done();
+        else void writer.drain().then(() => done());
+      };
+    }
     client.on('reconnect', () => {
       this.counters.reconnects += 1;
       // Exponential backoff: MQTT.js reads reconnectPeriod each time it schedules the next attempt.
@@ -509,6 +548,7 @@ export class GpsService {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    await this.retention.stop();
     const client = this.client;
     this.client = undefined;
     if (client) {
@@ -519,9 +559,9 @@ export class GpsService {
       }
       await new Promise<void>((r) => client.end(false, {}, () => r()));
     }
-    await this.retention.stop();
     this.pipeline.flush(this.deps.now(), true);
     this.flushPositions();
+    await this.writer?.close();
     this.store.close();
   }
 
@@ -531,7 +571,8 @@ export class GpsService {
       handlers: this.pipeline.stats,
       geofence: this.engine.stats(),
       live: { devices: this.live.size, version: this.live.current },
-      pendingPositions: this.pending.length,
+      pendingPositions: this.writer ? this.writer.pendingRows : this.pending.length,
+      persistInflightBatches: this.writer?.inflightBatches ?? 0,
       held: this.order.held(),
       retention: { totalDeleted: this.retention.totalDeleted, lastRun: this.retention.lastRun },
       connected: this.client?.connected ?? false,

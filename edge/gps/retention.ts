@@ -21,7 +21,11 @@ export class RetentionPruner {
   lastRun: (PruneResult & { at: number }) | undefined;
 
   constructor(
-    private readonly store: TracksStore,
+    private readonly store:
+      | Pick<TracksStore, 'pruneStep'>
+      | {
+          pruneStep(from: number, span: number, before: number): Promise<{ deleted: number; next: number | undefined }>;
+        },
     private readonly o: { days: number; batchRows: number; intervalMs: number },
     private readonly now: () => number,
     private readonly log: (e: Record<string, unknown>) => void = () => {},
@@ -56,7 +60,11 @@ export class RetentionPruner {
     let from: number | undefined = 0;
     while (!this.stopped && from !== undefined) {
       const t = performance.now();
-      const step = this.store.pruneStep(from, this.o.batchRows, cutoff);
+      const step: { deleted: number; next: number | undefined } = await this.store.pruneStep(
+        from,
+        this.o.batchRows,
+        cutoff,
+      );
       deleted += step.deleted;
       batches += 1;
       from = step.next;

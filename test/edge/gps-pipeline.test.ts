@@ -67,6 +67,8 @@ function make(config: GpsConfigInput = {}, candidates?: CandidateSink, now = { t
     config: gpsConfigSchema.parse({
       enabled: true,
       ...config,
+      // Synchronous commits, so that rows can be read right after flushPositions().
+      persist: { worker: false, ...config.persist },
       geofence: { fences: [uFence, route], ...config.geofence },
     }),
     district: D,

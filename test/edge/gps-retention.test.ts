@@ -103,7 +103,7 @@ describe('retention', () => {
     });
     const withPrune = await pacedIngest(svc, vehicles, 2, () => pruning);
     const result = await pruned;
-    svc.flushPositions();
+    await svc.drainPositions();
 
     console.log(JSON.stringify({ retention: { without, withPrune, prune: result } }));
     expect(result.deleted).toBe(300_000);
@@ -112,6 +112,6 @@ describe('retention', () => {
     expect(withPrune.ticksWhilePruning).toBeGreaterThan(0);
     expect(svc.store.positionCount()).toBe(1000 + without.fixes + withPrune.fixes);
     expect(svc.counters.rejected).toEqual({});
-    svc.store.close();
+    await svc.stop();
   }, 120_000);
 });

@@ -1,0 +1,177 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { PositionRow } from './tracks.store.js';
+
+/** Numbers per position row in the transfer buffer: device, ts, lat, lon, speed, heading, acc, flags, receivedAt. */
+const FIELDS = 9;
+
+// Plain CommonJS run by `new Worker(..., { eval: true })`: no TypeScript loader needed in the thread, whatever runs
+// the main one (tsx, vitest, the tsc build). better-sqlite3 is required by its resolved path.
+const source = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.sqlitePath);
+const db = new Database(workerData.file);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 5000');
+db.pragma('cache_size = -16000');
+const insert = db.prepare('INSERT OR IGNORE INTO positions (device_id, ts, lat, lon, speed, heading, acc, flags, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+const n2n = (v) => (Number.isNaN(v) ? null : v);
+const write = db.transaction((a, n) => {
+  let written = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * ${FIELDS};
+    written += insert.run(a[o], a[o + 1], a[o + 2], a[o + 3], n2n(a[o + 4]), n2n(a[o + 5]), n2n(a[o + 6]), a[o + 7], a[o + 8]).changes;
+  }
+  return written;
+});
+const firstRow = db.prepare('SELECT rowid AS id, received_at AS receivedAt FROM positions WHERE rowid >= ? ORDER BY rowid LIMIT 1');
+const prune = db.prepare('DELETE FROM positions WHERE rowid >= ? AND rowid < ? AND received_at < ?');
+parentPort.on('message', (m) => {
+  if (m.prune) {
+    // Same step as TracksStore.pruneStep, on this connection so that the main thread never waits for the lock.
+    try {
+      const { from, span, before } = m.prune;
+      const first = firstRow.get(from);
+      if (!first || first.receivedAt >= before) return parentPort.postMessage({ id: m.id, deleted: 0, next: null });
+      const deleted = prune.run(first.id, first.id + span, before).changes;
+      const after = firstRow.get(first.id + span);
+      parentPort.postMessage({ id: m.id, deleted, next: after && after.receivedAt < before ? after.id : null });
+    } catch (error) {
+      parentPort.postMessage({ id: m.id, error: String(error) });
+    }
+    return;
+  }
+  if (m.close) {
+    db.close();
+    parentPort.postMessage({ closed: true });
+    return;
+  }
+  try {
+    parentPort.postMessage({ id: m.id, written: write(new Float64Array(m.buf), m.n) });
+  } catch (error) {
+    parentPort.postMessage({ id: m.id, error: String(error), buf: m.buf, n: m.n }, [m.buf]);
+  }
+});
+`;
+
+export interface PersistResult {
+  written: number;
+}
+
+/**
+ * Batched position inserts on a worker thread with its own connection to tracks.db (WAL: readers and the main
+ * connection's small writes go on). Rows are packed into a Float64Array whose buffer is transferred, not copied.
+ * The main thread keeps decoding and running the pipeline while the worker commits, which on two cores is the
+ * difference between the ingest and the broker being the bottleneck.
+ */
+export class PersistWorker {
+  private readonly worker: Worker;
+  private buf: Float64Array;
+  private n = 0;
+  private nextId = 1;
+  private readonly inflight = new Map<number, number>();
+  private readonly prunes = new Map<number, (r: { deleted: number; next: number | undefined } | Error) => void>();
+  private waiters: (() => void)[] = [];
+  private closed = false;
+  failedBatches = 0;
+
+  constructor(
+    file: string,
+    private readonly batchSize: number,
+    private readonly onResult: (r: { written: number } | { error: string; rows: number }) => void,
+  ) {
+    const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(source, { eval: true, workerData: { file, sqlitePath } });
+    this.worker.unref();
+    this.buf = new Float64Array(batchSize * FIELDS);
+    this.worker.on(
+      'message',
+      (m: { id?: number; written?: number; error?: string; deleted?: number; next?: number | null }) => {
+        if (m.id === undefined) return;
+        const pruned = this.prunes.get(m.id);
+        if (pruned) {
+          this.prunes.delete(m.id);
+          pruned(m.error !== undefined ? new Error(m.error) : { deleted: m.deleted ?? 0, next: m.next ?? undefined });
+          return;
+        }
+        const rows = this.inflight.get(m.id) ?? 0;
+        this.inflight.delete(m.id);
+        if (m.error !== undefined) {
+          this.failedBatches += 1;
+          this.onResult({ error: m.error, rows });
+        } else this.onResult({ written: m.written ?? 0 });
+        if (this.inflight.size === 0 && this.waiters.length > 0) {
+          const ws = this.waiters;
+          this.waiters = [];
+          for (const w of ws) w();
+        }
+      },
+    );
+    this.worker.on('error', (error) => this.onResult({ error: String(error), rows: 0 }));
+  }
+
+  get pendingRows(): number {
+    return this.n;
+  }
+
+  /** Batches handed to the worker and not yet committed. */
+  get inflightBatches(): number {
+    return this.inflight.size;
+  }
+
+  add(r: PositionRow): boolean {
+    const o = this.n * FIELDS;
+    const b = this.buf;
+    b[o] = r.deviceId;
+    b[o + 1] = r.ts;
+    b[o + 2] = r.lat;
+    b[o + 3] = r.lon;
+    b[o + 4] = r.speed ?? Number.NaN;
+    b[o + 5] = r.heading ?? Number.NaN;
+    b[o + 6] = r.acc ?? Number.NaN;
+    b[o + 7] = r.flags;
+    b[o + 8] = r.receivedAt;
+    this.n += 1;
+    return this.n >= this.batchSize;
+  }
+
+  /** Hands the pending rows to the worker. */
+  flush(): void {
+    if (this.n === 0 || this.closed) return;
+    const id = this.nextId++;
+    const buffer = this.buf.buffer;
+    this.inflight.set(id, this.n);
+    this.worker.postMessage({ id, buf: buffer, n: this.n }, [buffer as ArrayBuffer]);
+    this.buf = new Float64Array(this.batchSize * FIELDS);
+    this.n = 0;
+  }
+
+  /** One retention step on the worker's connection (see TracksStore.pruneStep). */
+  pruneStep(from: number, span: number, before: number): Promise<{ deleted: number; next: number | undefined }> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.prunes.set(id, (r) => (r instanceof Error ? reject(r) : resolve(r)));
+      this.worker.postMessage({ id, prune: { from, span, before } });
+    });
+  }
+
+  /** Resolves when everything handed over so far is committed. */
+  drain(): Promise<void> {
+    if (this.inflight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.flush();
+    await this.drain();
+    if (this.closed) return;
+    this.closed = true;
+    await new Promise<void>((resolve) => {
+      this.worker.once('message', () => resolve());
+      this.worker.once('exit', () => resolve());
+      this.worker.postMessage({ close: true });
+    });
+    await this.worker.terminate();
+  }
+}
