@@ -69,13 +69,15 @@ async function startDemoMocks(demo: VideoConfig['demo'], video: VideoService, mo
       },
       'config',
     );
-    const timer = setInterval(
-      () => mock.emit('tns1:RuleEngine/ObjectDetection/Garbage', { IsGarbage: 'true' }),
-      demo.eventEveryS * 1000,
-    );
+    const emit = () => mock.emit('tns1:RuleEngine/ObjectDetection/Garbage', { IsGarbage: 'true' });
+    // The first report comes soon after start, so a newcomer sees a candidate without waiting the full period.
+    const first = setTimeout(emit, Math.min(demo.eventEveryS * 1000, 20_000 + i * 5000));
+    const timer = setInterval(emit, demo.eventEveryS * 1000);
+    first.unref();
     timer.unref();
     const close = mock.close.bind(mock);
     mock.close = async () => {
+      clearTimeout(first);
       clearInterval(timer);
       await close();
     };

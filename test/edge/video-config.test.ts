@@ -1,10 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allowed } from '../../edge/auth/permissions.js';
 import { cameraFileSchema } from '../../edge/video/camera.schema.js';
 import { parseProbeMatch } from '../../edge/video/discovery.js';
 import { videoTestSeams } from '../../edge/video/video.feature.js';
 import { loadCameraFiles } from '../../edge/video/video.service.js';
+import { roles } from '../../shared/case/roles.js';
 import { EdgeHarness } from '../support/edge-harness.js';
 import { OnvifMock } from '../support/onvif-mock.js';
 import { eventually, testVideoConfig } from '../support/video-config.js';
@@ -95,5 +97,20 @@ describe('cameras found by WS-Discovery join the registry (discovery injected: n
     });
     expect(cam).toMatchObject({ source: 'discovery', name: '路口球机' });
     expect(cam?.profiles).toHaveLength(1);
+  });
+
+  it('every camera route declares video.view and answers 401/403 by the permission table', async () => {
+    const routes = h.node.registry.routes.filter((r) => r.path.startsWith('/api/v1/cameras'));
+    expect(routes.length).toBe(4);
+    for (const r of routes) {
+      expect(r.access, r.path).toBe('video.view');
+      const path = r.path.replace('{id}', 'onvif-00aabbccddee');
+      expect((await fetch(`${h.base}${path}`)).status, path).toBe(401);
+      for (const role of roles.filter((x) => x !== 'system')) {
+        const status = (await (await h.as(role)).request('GET', path)).status;
+        if (allowed(role, 'video.view')) expect([401, 403], `${path} as ${role}`).not.toContain(status);
+        else expect(status, `${path} as ${role}`).toBe(403);
+      }
+    }
   });
 });
