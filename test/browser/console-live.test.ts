@@ -45,6 +45,10 @@ describe('live vehicles in the console', () => {
     };
     const first = await at();
     await expect.poll(at, { timeout: 20_000 }).not.toBe(first);
+    // Track playback of the hour before its last fix: the line on a map, a play button, trips and stops.
+    await page.locator(`tr[data-vehicle="${key}"] button`).click();
+    await page.locator('[data-testid=playback] .mini-map[data-ready="1"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid=track-play]').click();
     await screenshot(page, 'vehicles');
 
     await page.locator('nav.side a[href="/map"]').click();

@@ -55,6 +55,7 @@ export function MapScreen() {
   const [showGrids, setShowGrids] = useState(true);
   const [showCases, setShowCases] = useState(true);
   const [showVehicles, setShowVehicles] = useState(true);
+  const [showCameras, setShowCameras] = useState(true);
   const [basemapOn, setBasemapOn] = useState(settings.basemap !== null);
   const [componentCats, setComponentCats] = useState<{ code: string; count: number }[]>([]);
   const [component, setComponent] = useState('');
@@ -120,6 +121,40 @@ export function MapScreen() {
             'circle-color': colours.component,
           },
         });
+        map.addSource('cameras', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+        map.addLayer({
+          id: 'cameras',
+          type: 'circle',
+          source: 'cameras',
+          paint: {
+            'circle-radius': 7,
+            'circle-color': colours.camera,
+            'circle-stroke-color': '#000',
+            'circle-stroke-width': 1,
+          },
+        });
+        // Cameras with a surveyed position, when the video feature is on (404 otherwise: the layer stays empty).
+        api
+          .get<{ cameras: { id: string; name: string; position: { lon: number; lat: number } | null }[] }>(
+            '/api/v1/cameras',
+          )
+          .then((r) =>
+            (map.getSource('cameras') as GeoJSONSource | undefined)?.setData({
+              type: 'FeatureCollection',
+              features: r.cameras.flatMap((c) =>
+                c.position
+                  ? [
+                      {
+                        type: 'Feature',
+                        properties: { id: c.id },
+                        geometry: { type: 'Point', coordinates: [c.position.lon, c.position.lat] },
+                      },
+                    ]
+                  : [],
+              ),
+            }),
+          )
+          .catch(() => {});
         map.addSource('vehicles', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
         map.addLayer({
           id: 'vehicles',
@@ -195,11 +230,12 @@ export function MapScreen() {
     map.setLayoutProperty('grid-line', 'visibility', showGrids ? 'visible' : 'none');
     map.setLayoutProperty('cases', 'visibility', showCases ? 'visible' : 'none');
     map.setLayoutProperty('vehicles', 'visibility', showVehicles ? 'visible' : 'none');
+    map.setLayoutProperty('cameras', 'visibility', showCameras ? 'visible' : 'none');
     for (const layer of map.getStyle().layers ?? []) {
       if (layer.id.startsWith('basemap-'))
         map.setLayoutProperty(layer.id, 'visibility', basemapOn ? 'visible' : 'none');
     }
-  }, [ready, colourBy, showGrids, showCases, showVehicles, basemapOn]);
+  }, [ready, colourBy, showGrids, showCases, showVehicles, showCameras, basemapOn]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -263,6 +299,10 @@ export function MapScreen() {
             <input type="checkbox" checked={showVehicles} onChange={(e) => setShowVehicles(e.currentTarget.checked)} />
             {t('map.vehicles')} ({vehicles.list.length})
           </label>
+          <label>
+            <input type="checkbox" checked={showCameras} onChange={(e) => setShowCameras(e.currentTarget.checked)} />
+            {t('map.cameras')}
+          </label>
         </fieldset>
         <label for="map-colour">{t('map.colourBy')}</label>
         <select
@@ -320,6 +360,10 @@ export function MapScreen() {
           <span>
             <i style={{ background: colours.collector }} />
             {t('vehicles.kind.collector')}
+          </span>
+          <span>
+            <i style={{ background: colours.camera }} />
+            {t('map.cameras')}
           </span>
         </fieldset>
         <p aria-live="polite" data-testid="grid-selected">

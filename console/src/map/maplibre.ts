@@ -18,8 +18,9 @@ export const colours = {
   red: '#e03131',
   none: '#5c7080',
   component: '#74c0fc',
-  vehicle: '#da77f2',
+  vehicle: '#9775fa',
   collector: '#ffa94d',
+  camera: '#e599f7',
 };
 
 /**
