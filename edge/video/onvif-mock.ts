@@ -55,6 +55,8 @@ export class OnvifMock {
   snapshotMode: SnapshotMode = 'jpeg';
   /** Offset of the mock's clock from ours (a reboot without RTC resets it). */
   clockOffsetMs = 0;
+  /** The preset the PTZ head last moved to. */
+  lastPreset: string | null = null;
   /** Calls answered, by action (tests assert renewals and re-subscriptions). */
   readonly calls = new Map<string, number>();
   private readonly subs = new Map<string, Subscription>();
@@ -262,6 +264,12 @@ export class OnvifMock {
           '<tptz:Preset token="2"><tt:Name>垃圾投放点</tt:Name></tptz:Preset>' +
           '</tptz:GetPresetsResponse>'
         );
+      case 'GotoPreset': {
+        const token = /PresetToken>\s*([^<]+)</.exec(body)?.[1]?.trim();
+        if (!this.opts.ptz || (token !== '1' && token !== '2')) return null;
+        this.lastPreset = token;
+        return '<tptz:GotoPresetResponse/>';
+      }
       case 'CreatePullPointSubscription': {
         const asked = parseDurationS(/InitialTerminationTime>\s*([^<]+)</.exec(body)?.[1]) ?? 60;
         const granted = Math.min(asked, this.opts.maxTerminationS ?? 60);

@@ -96,6 +96,36 @@ export function videoRoutes(app: OpenAPIHono<EdgeEnv>, registry: RouteRegistry, 
   defineRoute(
     app,
     registry,
+    'camera.manage',
+    {
+      method: 'post',
+      path: '/api/v1/cameras/{id}/presets/{token}/goto',
+      summary: 'move a PTZ camera to one of its presets (ONVIF PTZ GotoPreset)',
+      request: {
+        params: idParam.extend({
+          token: z
+            .string()
+            .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be a preset token' })
+            .openapi({ param: { name: 'token', in: 'path' } }),
+        }),
+      },
+      responses: {
+        ...json('moving'),
+        503: { description: 'the camera did not answer', content: { 'application/json': { schema: errorSchema } } },
+        ...errorResponses,
+        ...notFound,
+      },
+    },
+    async (c) => {
+      const { id, token } = c.req.valid('param');
+      await video.gotoPreset(id, token);
+      return c.json({ camera: id, preset: token, status: 'moving' }, 200);
+    },
+  );
+
+  defineRoute(
+    app,
+    registry,
     'video.view',
     {
       method: 'get',

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseOrThrow } from '../../shared/validation.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { resolveEnv } from '../config/edge-config.js';
+import { DomainError } from '../errors.js';
 import type { CameraDefinition } from './camera.schema.js';
 import { cameraDefinitionSchema, cameraFileSchema } from './camera.schema.js';
 import type { CameraEventHandler, CandidateSink } from './camera-events.js';
@@ -12,7 +13,7 @@ import { CameraRegistry } from './camera-registry.js';
 import type { CameraDiscovery } from './discovery.js';
 import { discoveredId } from './discovery.js';
 import { EventPuller } from './onvif/event-puller.js';
-import { classify, connectOnvif } from './onvif/onvif-device.js';
+import { classify, connectOnvif, gotoPreset } from './onvif/onvif-device.js';
 import { PullPointClient } from './onvif/pullpoint.js';
 import type { Fragment } from './relay/fmp4.js';
 import { LiveRelay } from './relay/live-relay.js';
@@ -182,6 +183,32 @@ export class VideoService {
     } catch (err) {
       this.registry.error(id, 'stream', err instanceof Error ? err.message : String(err));
       return undefined;
+    }
+  }
+
+  /** Moves a PTZ camera to one of the presets it reported (tokens are checked: they go into SOAP as they are). */
+  async gotoPreset(id: string, token: string): Promise<void> {
+    const r = this.registry.get(id);
+    if (!r) throw new DomainError('not_found', `no camera ${id}`);
+    if (!r.def.onvif || !r.onvif?.presets.some((p) => p.token === token))
+      throw new DomainError('not_found', `camera ${id} has no preset ${token}`, 'token');
+    try {
+      await gotoPreset(
+        {
+          url: r.def.onvif.url,
+          ...(r.def.credentials ?? {}),
+          timeoutMs: this.deps.config.onvif.requestTimeoutMs,
+          preserveAddress: r.def.onvif.preserveAddress,
+          ...(r.onvif.profileToken ? { profile: r.onvif.profileToken } : {}),
+          now: this.deps.now,
+        },
+        token,
+      );
+      this.registry.contact(id);
+    } catch (err) {
+      const e = classify(err);
+      this.registry.error(id, e.kind, `PTZ GotoPreset: ${e.message}`);
+      throw new DomainError('unavailable', `camera ${id} did not move: ${e.kind}`);
     }
   }
 

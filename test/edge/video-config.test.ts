@@ -99,16 +99,18 @@ describe('cameras found by WS-Discovery join the registry (discovery injected: n
     expect(cam?.profiles).toHaveLength(1);
   });
 
-  it('every camera route declares video.view and answers 401/403 by the permission table', async () => {
+  it('every camera route declares its access and answers 401/403 by the permission table', async () => {
     const routes = h.node.registry.routes.filter((r) => r.path.startsWith('/api/v1/cameras'));
-    expect(routes.length).toBe(4);
+    expect(routes.length).toBe(5);
     for (const r of routes) {
-      expect(r.access, r.path).toBe('video.view');
-      const path = r.path.replace('{id}', 'onvif-00aabbccddee');
-      expect((await fetch(`${h.base}${path}`)).status, path).toBe(401);
+      expect(r.access, r.path).toBe(r.method.toLowerCase() === 'get' ? 'video.view' : 'camera.manage');
+      const path = r.path.replace('{id}', 'onvif-00aabbccddee').replace('{token}', '1');
+      const method = r.method.toUpperCase();
+      expect((await fetch(`${h.base}${path}`, { method })).status, path).toBe(401);
       for (const role of roles.filter((x) => x !== 'system')) {
-        const status = (await (await h.as(role)).request('GET', path)).status;
-        if (allowed(role, 'video.view')) expect([401, 403], `${path} as ${role}`).not.toContain(status);
+        const status = (await (await h.as(role)).request(method, path)).status;
+        if (r.access !== 'public' && allowed(role, r.access))
+          expect([401, 403], `${path} as ${role}`).not.toContain(status);
         else expect(status, `${path} as ${role}`).toBe(403);
       }
     }

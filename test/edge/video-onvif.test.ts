@@ -72,6 +72,16 @@ describe('ONVIF cameras: registry, PullPoint events → intake candidates', () =
     expect(cam?.health).toMatchObject({ state: 'online', reachable: true });
   });
 
+  it('moves a PTZ camera to a preset it reported (admin only); unknown presets are 404', async () => {
+    const admin = await h.as('admin');
+    const moved = await admin.json('POST', '/api/v1/cameras/cam-1/presets/2/goto', {});
+    expect(moved).toMatchObject({ status: 200, body: { preset: '2' } });
+    expect(mock.lastPreset).toBe('2');
+    expect((await admin.json('POST', '/api/v1/cameras/cam-1/presets/9/goto', {})).status).toBe(404);
+    const op = await h.as('operator');
+    expect((await op.json('POST', '/api/v1/cameras/cam-1/presets/1/goto', {})).status).toBe(403);
+  });
+
   it('needs video.view: 401 without login, 403 for a collector', async () => {
     expect((await fetch(`${h.base}/api/v1/cameras`)).status).toBe(401);
     const collector = await h.as('collector');
@@ -126,7 +136,7 @@ describe('ONVIF cameras: registry, PullPoint events → intake candidates', () =
     await eventually(async () => expect((await candidates()).length).toBe(2), 4000);
     expect(Date.now() - rebootedAt).toBeLessThan(4000); // within the granted 4 s
     const after = await camera();
-    expect(after.health.errors.fault).toBeGreaterThan(before.health.errors.fault);
+    expect(after.health.errors.fault).toBeGreaterThan(before.health.errors.fault ?? 0);
     expect(after.health.subscription.active).toBe(true);
   });
 
