@@ -32,8 +32,11 @@ export const cameraDefinitionSchema = z.strictObject({
   credentials: cameraCredentialsSchema.optional(),
   /** WGS-84 position; the unit grid is looked up from the imported grids. */
   position: z.strictObject({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) }).optional(),
-  /** Media profile token to stream; the first H.264 profile when omitted. */
-  profile: z.string().min(1).max(64).optional(),
+  /** Media profile token to stream; the first H.264 profile when omitted (token characters only: it goes into SOAP). */
+  profile: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be a profile token (A-Z a-z 0-9 _ . -)' })
+    .optional(),
   rtspUrl: rtspUrl.optional(),
   snapshotUrl: httpUrl.optional(),
   /** Pull analytics events (PullPoint) from this camera. */
