@@ -106,6 +106,8 @@ export const videoConfigSchema = z.strictObject({
         .default(4 * 1024 * 1024),
       maxViewersPerCamera: z.number().int().min(1).max(10_000).default(200),
       jsmpegBitrateK: z.number().int().min(100).max(20_000).default(1000),
+      /** Every this often a live socket's session or token is checked again: logout or revocation ends the view. */
+      authRecheckS: z.number().int().min(1).max(3600).default(60),
       /** Origins besides the appliance's own that may open a live socket with a session cookie. */
       allowedOrigins: z.array(z.url()).default([]),
       backoff: backoff(1000, 30_000),

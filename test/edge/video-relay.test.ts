@@ -26,7 +26,7 @@ describe('live view relay: one ffmpeg per camera, shared, on the api port with i
     mock = await new OnvifMock({ rtspUrl: rtsp.url }).start();
     await h.start({
       video: testVideoConfig([mockCamera('cam-live', mock.url)], {
-        relay: { idleStopMs: 1500 },
+        relay: { idleStopMs: 1500, authRecheckS: 1 },
       }),
     });
     wsBase = h.base.replace('http://', 'ws://');
@@ -99,5 +99,15 @@ describe('live view relay: one ffmpeg per camera, shared, on the api port with i
     a.close();
     b.close();
     await eventually(() => expect(ffmpegFor(rtsp.port)).toHaveLength(0), 10_000, 200);
+  });
+
+  it('logging out ends the live view', async () => {
+    const op = await h.as('operator', { fresh: true });
+    const v = viewer('mse', { cookie: op.cookie });
+    await v.opened;
+    await eventually(() => expect(v.binaries.length).toBeGreaterThan(1), 10_000);
+    expect((await op.request('POST', '/api/v1/auth/logout')).status).toBeLessThan(300);
+    await eventually(() => expect(v.closed?.code).toBe(4001), 5000);
+    cookie = (await h.as('operator', { fresh: true })).cookie;
   });
 });

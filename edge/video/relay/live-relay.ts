@@ -61,6 +61,15 @@ export class LiveRelay {
       const { cameraId, mode, principal } = checked;
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         this.deps.log('info', 'live viewer joined', { camera: cameraId, mode, user: principal.username });
+        // A session that ends (logout, expiry, disabled user, revoked token) ends the live view too.
+        const recheck = setInterval(() => {
+          const now = this.principal(req);
+          if (!now || now.userId !== principal.userId || !allowed(now.role, 'video.view')) {
+            this.deps.log('info', 'live viewer logged out', { camera: cameraId, user: principal.username });
+            ws.close(4001, 'session ended');
+          }
+        }, this.deps.config.authRecheckS * 1000);
+        ws.once('close', () => clearInterval(recheck));
         this.session(cameraId, mode).add(ws);
       });
     } catch (err) {
