@@ -34,9 +34,10 @@ export class LiveHub {
 
   update(state: Omit<LiveState, 'v'>): void {
     this.version += 1;
-    const prev = this.states.get(state.deviceId);
-    if (prev) Object.assign(prev, state, { v: this.version });
-    else this.states.set(state.deviceId, { ...state, v: this.version });
+    const s = state as LiveState;
+    s.v = this.version;
+    // The caller hands over a fresh object: keep it (no copy per fix).
+    this.states.set(state.deviceId, s);
     if (this.waiters.size > 0) {
       const ws = [...this.waiters];
       this.waiters.clear();

@@ -182,25 +182,35 @@ export class GeofenceEngine {
       this.seen.fill(0);
       this.mark = 0;
     }
-    const mark = ++this.mark;
+    this.mark += 1;
+    // No closures per fix: the search visitor and `take` read the fix's group and output list from fields.
     const ids: number[] = [];
-    const take = (i: number): void => {
-      if (this.seen[i] === mark || !this.fences[i]?.groups.has(fix.group)) return;
-      this.seen[i] = mark;
-      ids.push(i);
-    };
-    this.tree?.search(fix.lon, fix.lat, fix.lon, fix.lat, (i) => {
-      take(i);
-      return false;
-    });
-    for (const i of this.offRouteByGroup.get(fix.group) ?? []) take(i);
+    this.takeGroup = fix.group;
+    this.takeIds = ids;
+    this.tree?.search(fix.lon, fix.lat, fix.lon, fix.lat, this.visitFence);
+    for (const i of this.offRouteByGroup.get(fix.group) ?? []) this.take(i);
     for (const i of dev.fences.keys()) {
       // The device changed group: the old group's fences no longer apply, and are dropped silently.
-      if (this.fences[i]?.groups.has(fix.group)) take(i);
+      if (this.fences[i]?.groups.has(fix.group)) this.take(i);
       else dev.fences.delete(i);
     }
-    return ids.sort((a, b) => a - b);
+    this.takeIds = [];
+    return ids.length > 1 ? ids.sort((a, b) => a - b) : ids;
   }
+
+  private takeGroup = '';
+  private takeIds: number[] = [];
+
+  private take(i: number): void {
+    if (this.seen[i] === this.mark || !this.fences[i]?.groups.has(this.takeGroup)) return;
+    this.seen[i] = this.mark;
+    this.takeIds.push(i);
+  }
+
+  private readonly visitFence = (i: number): boolean => {
+    this.take(i);
+    return false;
+  };
 }
 
 /** The fix as the engine uses it, or undefined when unusable; a negative or non-finite speed counts as absent. */

@@ -121,6 +121,21 @@ async function waitUntil(check: () => boolean, timeoutMs: number, what: string):
   }
 }
 
+/** CPU profile of the main thread from now until the returned function is called (GPS_BENCH_PROFILE=<path>). */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (file) => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 /** Delivery rate of N queued QoS 1 messages to a subscriber that does nothing with them. */
 async function rawDelivery(
   broker: Mosquitto,
@@ -222,8 +237,16 @@ async function measure(): Promise<Record<string, unknown>> {
       const t0 = now - 3 * 3_600_000 + r * perRound;
       const raw = await rawDelivery(broker, n, t0, r);
       await publishInWorker({ url: broker.url, mode: 'burst', prefix: 'tp', vehicles, n, t0, tag: `tp${r}` });
+      const profile = process.env.GPS_BENCH_PROFILE ? await startProfile() : undefined;
       edge = await new GpsEdge(dir, gpsConfig).start();
       const s = edge.gpsFeature.service;
+      const trace: string[] = [];
+      const tracer = process.env.GPS_BENCH_TRACE
+        ? setInterval(
+            () => trace.push(`${s.counters.received}/${s.counters.persisted}/${s.stats().persistInflightBatches}`),
+            100,
+          )
+        : undefined;
       // A fresh service: its counters start at 0, and it notes when the first queued message arrived.
       await waitUntil(
         () => {
@@ -235,6 +258,9 @@ async function measure(): Promise<Record<string, unknown>> {
         'all queued positions committed',
       );
       const oursPerS = (n * 1000) / (performance.now() - (s.firstMessageAt ?? 0));
+      clearInterval(tracer);
+      if (profile) await profile(`${process.env.GPS_BENCH_PROFILE}-${r}.cpuprofile`);
+      if (tracer) process.stderr.write(`trace round ${r}: ${trace.join(' ')}\n`);
       dropped += s.counters.received - n;
       rawRounds.push(Math.round(raw.perS));
       oursRounds.push(Math.round(oursPerS));
