@@ -38,3 +38,8 @@ export function dateTime(iso: string | null | undefined, lang: string): string {
     timeZone: 'Asia/Shanghai',
   });
 }
+
+/** hh:mm:ss in the console's language (24-hour). */
+export function clockTime(d: Date, lang: string): string {
+  return d.toLocaleTimeString(lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+}

@@ -33,6 +33,8 @@ const auditScript = `(() => {
   }
   const rawKeys = texts.filter((x) => x.s.includes('⟦') || rawKey.test(x.s)).map((x) => x.s);
   const chinese = texts.filter((x) => !x.data && cjk.test(x.s)).map((x) => x.s);
+  // In Chinese, an English word outside user data is a string that bypassed the catalogue (PMTiles, km/h are names).
+  const english = texts.filter((x) => !x.data && /[A-Za-z]{3,}/.test(x.s.replace(/PMTiles|km.h/g, ''))).map((x) => x.s);
   const unlabelled = [];
   for (const el of document.querySelectorAll('button, input, select, textarea, a[href], [tabindex="0"]')) {
     if (!visible(el) && el.tagName !== 'TR') continue;
@@ -42,7 +44,7 @@ const auditScript = `(() => {
       (el.querySelector('img')?.getAttribute('alt') ?? '');
     if (!name.trim()) unlabelled.push(el.outerHTML.slice(0, 120));
   }
-  return { rawKeys, chinese, unlabelled };
+  return { rawKeys, chinese, english, unlabelled };
 })()`;
 
 async function settle(page: Page): Promise<void> {
@@ -96,9 +98,15 @@ describe('every screen, in zh-CN and English, for every role', () => {
     const problems: string[] = [];
     const audit = async (where: string, lang: string) => {
       await settle(page);
-      const r = (await page.evaluate(auditScript)) as { rawKeys: string[]; chinese: string[]; unlabelled: string[] };
+      const r = (await page.evaluate(auditScript)) as {
+        rawKeys: string[];
+        chinese: string[];
+        english: string[];
+        unlabelled: string[];
+      };
       for (const k of r.rawKeys) problems.push(`${lang} ${where}: raw key ${k}`);
       if (lang === 'en') for (const s of r.chinese) problems.push(`${lang} ${where}: untranslated "${s}"`);
+      if (lang === 'zh-CN') for (const s of r.english) problems.push(`${lang} ${where}: English left in "${s}"`);
       for (const u of r.unlabelled) problems.push(`${lang} ${where}: control without a label ${u}`);
     };
     let screens = 0;

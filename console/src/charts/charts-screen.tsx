@@ -41,7 +41,7 @@ export function ChartsScreen() {
   const trend = {
     textStyle: text,
     tooltip: { trigger: 'axis' },
-    legend: { textStyle: text, data: [t('charts.reported'), t('charts.closed')] },
+    legend: { top: 4, right: 16, textStyle: text, data: [t('charts.reported'), t('charts.closed')] },
     grid: { left: 40, right: 20, top: 40, bottom: 30 },
     xAxis: { type: 'category', data: value.days.map((d) => d.slice(5)), axisLabel: text },
     yAxis: { type: 'value', minInterval: 1, axisLabel: text },

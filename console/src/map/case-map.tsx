@@ -11,7 +11,7 @@ export function CaseMap({ lon, lat }: { lon: number; lat: number }) {
     if (!ref.current) return;
     let map: ReturnType<typeof createMap>;
     try {
-      map = createMap(ref.current, [lon, lat], 16, true);
+      map = createMap(ref.current, [lon, lat], 16, t('case.map'));
     } catch {
       setFailed(true);
       return;

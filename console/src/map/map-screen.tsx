@@ -67,14 +67,13 @@ export function MapScreen() {
     if (!ref.current) return;
     let map: MlMap;
     try {
-      map = createMap(ref.current, [119.48, 31.42], 12);
+      map = createMap(ref.current, [119.48, 31.42], 12, t('map.region'));
     } catch (e) {
       setError(e);
       return;
     }
     mapRef.current = map;
     (window as unknown as { __wanmiMap?: MlMap }).__wanmiMap = map;
-    map.getCanvas().setAttribute('aria-label', t('map.region'));
     map.on('load', async () => {
       try {
         const grids = await api.get<FC>('/api/v1/console/grids');

@@ -89,19 +89,22 @@ export async function addBasemap(map: maplibregl.Map, path: string, before?: str
   }
 }
 
-export function createMap(container: HTMLElement, center: [number, number], zoom: number, interactive = true) {
-  return new maplibregl.Map({
+/** A map in `container`; `label` names the map canvas for screen readers (MapLibre's own default is English). */
+export function createMap(container: HTMLElement, center: [number, number], zoom: number, label: string) {
+  const map = new maplibregl.Map({
     container,
     style: emptyStyle(),
     center,
     zoom,
-    interactive,
     attributionControl: false,
     maplibreLogo: false,
     fadeDuration: 0,
     keyboard: true,
     renderWorldCopies: false,
+    locale: { 'Map.Title': label },
   });
+  map.getCanvas().setAttribute('aria-label', label);
+  return map;
 }
 
 export { maplibregl };

@@ -1,5 +1,6 @@
 import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { clockTime } from '../format.js';
 import { useI18n } from '../i18n.js';
 import { colours, createMap } from './maplibre.js';
 
@@ -12,7 +13,7 @@ export interface Fix {
 
 /** Track playback: the whole track as a line, a marker moved by a slider or the play button. */
 export function TrackMap({ fixes, stops }: { fixes: Fix[]; stops: { lat: number; lon: number }[] }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
   const map = useRef<MlMap | null>(null);
   const [ready, setReady] = useState(false);
@@ -22,7 +23,7 @@ export function TrackMap({ fixes, stops }: { fixes: Fix[]; stops: { lat: number;
   useEffect(() => {
     if (!ref.current || fixes.length === 0) return;
     const first = fixes[0] as Fix;
-    const m = createMap(ref.current, [first.lon, first.lat], 15);
+    const m = createMap(ref.current, [first.lon, first.lat], 15, t('vehicles.track'));
     map.current = m;
     m.on('load', () => {
       m.addSource('track', {
@@ -120,7 +121,7 @@ export function TrackMap({ fixes, stops }: { fixes: Fix[]; stops: { lat: number;
           aria-label={t('vehicles.position')}
           onInput={(e) => setIndex(Number(e.currentTarget.value))}
         />
-        <span class="mono">{at ? new Date(at.ts).toLocaleTimeString() : ''}</span>
+        <span class="mono">{at ? clockTime(new Date(at.ts), lang) : ''}</span>
       </div>
     </div>
   );

@@ -87,7 +87,7 @@ function Tile({ camera }: { camera: Camera }) {
         <span class="data">{camera.name}</span>
         {mode === 'idle' ? (
           <>
-            <button type="button" onClick={() => start('mse')} data-testid="play">
+            <button type="button" onClick={() => start('mse')} data-testid="play" data-play-all="1">
               {t('video.play')}
             </button>
             <button type="button" onClick={() => start('jsmpeg')} data-testid="play-fallback">
@@ -189,12 +189,25 @@ export function VideoWall() {
   return (
     <section aria-labelledby="video-title" class="video-screen">
       <div>
-        <h1 id="video-title">{t('video.title')}</h1>
+        <div class="toolbar">
+          <h1 id="video-title">{t('video.title')}</h1>
+          {cameras && cameras.length > 0 && (
+            <button
+              type="button"
+              onClick={(e) => {
+                const wall = (e.currentTarget as HTMLElement).closest('section');
+                for (const b of wall?.querySelectorAll<HTMLButtonElement>('[data-play-all]') ?? []) b.click();
+              }}
+            >
+              {t('video.playAll')}
+            </button>
+          )}
+        </div>
         {error ? <ErrorNote error={error} /> : null}
         {cameras === null && !error && <Loading />}
         {cameras === false && (
           <p class="empty-state" data-testid="video-unavailable">
-            {t('video.unavailable', { path: CAMERAS_PATH })}
+            {t('video.unavailable')} <code class="data">{CAMERAS_PATH}</code>
           </p>
         )}
         {cameras && cameras.length === 0 && <p class="empty-state">{t('video.none')}</p>}

@@ -64,7 +64,9 @@ export function HealthView() {
         <dt>{t('health.cameras')}</dt>
         <dd>
           {cams.error ? (
-            <span class="muted">{t('video.unavailable', { path: CAMERAS_PATH })}</span>
+            <span class="muted">
+              {t('video.unavailable')} <code class="data">{CAMERAS_PATH}</code>
+            </span>
           ) : (
             <ul class="plain">
               {(cams.value?.cameras ?? []).map((c) => (

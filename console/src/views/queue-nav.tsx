@@ -19,12 +19,8 @@ export function QueueNav({ path }: { path: string }) {
     <ul aria-label={t('nav.queues')}>
       {queuesByRole[user.role].map((q) => {
         const href = `/queues/${q}`;
-        const n =
-          q === 'all'
-            ? Object.entries(counts)
-                .filter(([k]) => !['approvals', 'overdue', 'conflicts', 'provisional'].includes(k))
-                .reduce((a, [, v]) => a + v, 0)
-            : counts[q];
+        // "all" and "done" list finished cases too: a count of open ones there would not match the list.
+        const n = q === 'all' || q === 'done' ? undefined : counts[q];
         return (
           <li key={q}>
             <a href={href} aria-current={path === href ? 'page' : undefined} data-queue={q}>

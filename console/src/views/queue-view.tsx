@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { timeLeft } from '../format.js';
+import { clockTime, timeLeft } from '../format.js';
 import { dynamicKey, useI18n } from '../i18n.js';
 import type { MessageKey } from '../messages.js';
 import { navigate } from '../router.js';
@@ -13,7 +13,7 @@ const PAGE = 100;
 export const QUEUE_POLL_MS = 4000;
 
 export function QueueView({ queue }: { queue: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { categories } = useSession();
   const [offset, setOffset] = useState(0);
   const [typed, setTyped] = useState('');
@@ -62,7 +62,7 @@ export function QueueView({ queue }: { queue: string }) {
         </button>
         <span class="muted" aria-live="polite">
           {value && t('queue.count', { total: value.total, shown: rows.length })}
-          {updatedAt && ` · ${t('app.updated', { time: updatedAt.toLocaleTimeString() })}`}
+          {updatedAt && ` · ${t('app.updated', { time: clockTime(updatedAt, lang) })}`}
         </span>
       </div>
       {error ? <ErrorNote error={error} retry={refresh} /> : null}

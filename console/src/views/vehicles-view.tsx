@@ -92,7 +92,7 @@ export function VehiclesView() {
       {available === null && <Loading />}
       {available === false && (
         <p class="empty-state" data-testid="vehicles-unavailable">
-          {t('vehicles.unavailable', { path: VEHICLES_PATH })}
+          {t('vehicles.unavailable')} <code class="data">{VEHICLES_PATH}</code>
         </p>
       )}
       {available && list.length === 0 && <p class="empty-state">{t('vehicles.none')}</p>}
