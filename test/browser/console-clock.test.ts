@@ -50,6 +50,8 @@ describe('a traffic light in the queue turns yellow and red as the appliance clo
     await page.locator(`tr[data-case="${id}"][data-light="red"]`).waitFor();
     await page.locator('nav.side a[href="/map"]').click();
     await page.locator('.map[data-ready="1"]').waitFor({ timeout: 20_000 });
+    // No PMTiles file is provisioned here: the clean no-basemap mode says so.
+    await page.locator('[data-testid=no-basemap]').waitFor();
     await expect
       .poll(() => page.evaluate(`window.__wanmiMap.getFeatureState({ source: 'grids', id: '320481001001001' }).red`), {
         timeout: 15_000,
