@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/case/roles.js';
 import { ConsoleBrowser, runAction, screenshot, switchUser } from '../support/browser.js';
+import { CaseScenario } from '../support/case-scenario.js';
 import { cameraJpeg, DEMO_PASSWORD, DEPARTMENT, EdgeHarness } from '../support/edge-harness.js';
 
 const username = (role: Role) => `${role.replace('_', '')}1`;
@@ -147,4 +148,35 @@ describe('the console walks a case through the whole loop, clicking as each role
     expect(b.pageErrors).toEqual([]);
     b.assertNoExternalRequests();
   }, 120_000);
+
+  it('a conflict synced from the city stands out in the timeline, with its reason', async () => {
+    // The city reports and files a case, then closes it while it still waits for dispatch: the fold refuses the
+    // close and keeps it as a conflict.
+    const s = new CaseScenario();
+    const city = 'city:320400';
+    s.emit(city, 'reported', {
+      district: '320481',
+      source: 'hotline',
+      category: { kind: 'matter', code: '06001' },
+      location: { lon: 119.486, lat: 31.418, address: '北大街' },
+      description: '市级热线转办',
+      photos: [],
+    });
+    s.emit(city, 'filed', { caseNumber: '320400-20260302-00001' });
+    s.emit(city, 'closed', {});
+    h.node.services.store.ingest(s.events, { actor: { userId: 'sync', role: 'system' } });
+    expect(h.node.services.store.get(s.caseId)?.conflicts.length).toBeGreaterThan(0);
+
+    const page = await b.newPage();
+    await switchUser(page, h.base, username('shift_lead'), DEMO_PASSWORD);
+    await page.goto(`${h.base}/cases/${s.caseId}`);
+    const conflict = page.locator('ol.timeline li.ev-conflict[data-event="closed"]');
+    await conflict.waitFor();
+    expect(await conflict.locator('.tag-conflict').count()).toBe(1);
+    expect(await conflict.textContent()).toMatch(/closing/);
+    await screenshot(page, 'case-conflict');
+    await page.locator('nav.side a[data-queue="conflicts"]').click();
+    await page.locator(`tr[data-case="${s.caseId}"] .tag-conflict`).waitFor();
+    b.assertNoExternalRequests();
+  }, 60_000);
 });
