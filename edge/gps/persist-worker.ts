@@ -14,7 +14,7 @@ const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
-db.pragma('cache_size = -16000');
+db.pragma('cache_size = -8000');
 const insert = db.prepare('INSERT OR IGNORE INTO positions (device_id, ts, lat, lon, speed, heading, acc, flags, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
 const n2n = (v) => (Number.isNaN(v) ? null : v);
 const write = db.transaction((a, n) => {
