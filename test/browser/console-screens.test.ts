@@ -176,6 +176,17 @@ describe('every screen, in zh-CN and English, for every role', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.locator('article.case[data-status="accepted"]').waitFor();
+
+    // Video-wall mode: larger type everywhere, kept across pages.
+    await page.locator('[data-testid=large-switch]').click();
+    await expect.poll(() => page.evaluate(`document.documentElement.classList.contains('large')`)).toBe(true);
+    expect(
+      await page.evaluate(`parseFloat(getComputedStyle(document.documentElement).fontSize)`),
+    ).toBeGreaterThanOrEqual(24);
+    await page.goto(`${h.base}/queues/accept`);
+    await page.locator('table.cases tbody tr').first().waitFor();
+    expect(await page.evaluate(`document.documentElement.classList.contains('large')`)).toBe(true);
+    await screenshot(page, 'queue-large');
     b.assertNoExternalRequests();
   }, 60_000);
 });
