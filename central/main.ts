@@ -12,9 +12,11 @@ import { defaultFoldConfig } from '../shared/case/config.js';
 import type { WorkingCalendar } from '../shared/clock/index.js';
 import { cnNationalSchedule2026, workingCalendarSchema } from '../shared/clock/index.js';
 import { HybridLogicalClock } from '../shared/identity/hlc.js';
+import { CentralAuth } from './auth/auth.service.js';
 import type { CentralDbOptions } from './db/open.js';
 import { openCentralDb } from './db/open.js';
 import { createCentralApp } from './http/app.js';
+import { SupervisionService } from './supervision/supervision.service.js';
 import { CentralCaseLog } from './sync/case-log.js';
 import { SyncService } from './sync/sync.service.js';
 
@@ -32,6 +34,7 @@ export async function buildCentral(options: CentralOptions) {
   const now = options.now ?? Date.now;
   const { db, close } = await openCentralDb(options.db);
   const cityOrigin = `city:${options.city}`;
+  let sync: SyncService | undefined;
   const log = new CentralCaseLog({
     db,
     foldConfig: options.foldConfig ?? defaultFoldConfig,
@@ -39,10 +42,13 @@ export async function buildCentral(options: CentralOptions) {
     hlc: new HybridLogicalClock({ now }),
     now,
     calendar: options.calendar ?? workingCalendarSchema.parse({ years: { '2026': cnNationalSchedule2026 } }),
+    onAppend: () => sync?.notify(),
   });
-  const sync = new SyncService({ db, log, now });
-  const app = createCentralApp({ sync });
-  return { db, log, sync, app, cityOrigin, now, close };
+  sync = new SyncService({ db, log, now });
+  const auth = new CentralAuth({ db, now });
+  const supervision = new SupervisionService({ db, log, now });
+  const app = createCentralApp({ sync, auth, supervision });
+  return { db, log, sync, auth, supervision, app, cityOrigin, now, close };
 }
 
 export type Central = Awaited<ReturnType<typeof buildCentral>>;

@@ -2,7 +2,13 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { DomainError, errorStatus } from '../../shared/errors.js';
 import { SYNC_MAX_BLOB_BYTES } from '../../shared/sync/messages.js';
-import type { SyncService } from '../sync/sync.service.js';
+import type { CentralAuth, CentralPrincipal } from '../auth/auth.service.js';
+import type { SupervisionService } from '../supervision/supervision.service.js';
+import type { SyncPeer, SyncService } from '../sync/sync.service.js';
+import { supervisionRoutes } from './supervision.routes.js';
+
+/** Request-scoped values: the sync peer (set by the token check of `/sync/v1/*`). */
+export type CentralEnv = { Variables: { peer: SyncPeer; principal: CentralPrincipal } };
 
 const MAX_PUSH_BYTES = 16 * 1024 * 1024;
 const tooLarge = (what: string) => () => {
@@ -14,8 +20,12 @@ function errorBody(code: string, message: string, field?: string) {
 }
 
 /** Central's HTTP app: sync v1 for the districts' edges (token-bound), the one error shape of the API. */
-export function createCentralApp(deps: { sync: SyncService }): Hono {
-  const app = new Hono();
+export function createCentralApp(deps: {
+  sync: SyncService;
+  auth?: CentralAuth;
+  supervision?: SupervisionService;
+}): Hono<CentralEnv> {
+  const app = new Hono<CentralEnv>();
   app.onError((err, c) => {
     if (err instanceof DomainError) return c.json(errorBody(err.code, err.message, err.field), errorStatus[err.code]);
     console.error(
@@ -29,6 +39,7 @@ export function createCentralApp(deps: { sync: SyncService }): Hono {
   app.use('/sync/v1/*', async (c, next) => {
     const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
     await deps.sync.contact(peer, c.req.header('x-wanmi-backlog'));
+    c.set('peer', peer);
     await next();
   });
 
@@ -41,7 +52,7 @@ export function createCentralApp(deps: { sync: SyncService }): Hono {
       },
     }),
     async (c) => {
-      const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
+      const peer = c.get('peer');
       const body = await c.req.json().catch(() => {
         throw new DomainError('invalid', 'body: not valid JSON', 'body');
       });
@@ -50,7 +61,7 @@ export function createCentralApp(deps: { sync: SyncService }): Hono {
   );
 
   app.get('/sync/v1/events', async (c) => {
-    const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
+    const peer = c.get('peer');
     const wait = Number(c.req.query('wait') ?? '0');
     if (!Number.isFinite(wait) || wait < 0 || wait > 30)
       throw new DomainError('invalid', 'wait: seconds between 0 and 30', 'wait');
@@ -58,12 +69,12 @@ export function createCentralApp(deps: { sync: SyncService }): Hono {
   });
 
   app.get('/sync/v1/digest', async (c) => {
-    const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
+    const peer = c.get('peer');
     return c.json(await deps.sync.digest(peer, c.req.query('from'), c.req.query('to')), 200);
   });
 
   app.get('/sync/v1/digest/:day', async (c) => {
-    const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
+    const peer = c.get('peer');
     return c.json(await deps.sync.dayIds(peer, c.req.param('day')), 200);
   });
 
@@ -76,13 +87,13 @@ export function createCentralApp(deps: { sync: SyncService }): Hono {
     '/sync/v1/events/fetch',
     bodyLimit({ maxSize: 256 * 1024, onError: tooLarge('fetch request') }),
     async (c) => {
-      const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
+      const peer = c.get('peer');
       return c.json(await deps.sync.fetchEvents(peer, await jsonBody(c)), 200);
     },
   );
 
   app.post('/sync/v1/blobs/missing', bodyLimit({ maxSize: 256 * 1024, onError: tooLarge('blob query') }), async (c) => {
-    const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
+    const peer = c.get('peer');
     return c.json(await deps.sync.missingBlobs(peer, await jsonBody(c)), 200);
   });
 
@@ -90,7 +101,7 @@ export function createCentralApp(deps: { sync: SyncService }): Hono {
     '/sync/v1/blobs/:sha256',
     bodyLimit({ maxSize: SYNC_MAX_BLOB_BYTES, onError: tooLarge('blob') }),
     async (c) => {
-      const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
+      const peer = c.get('peer');
       const bytes = Buffer.from(await c.req.arrayBuffer());
       const mime = (c.req.header('content-type') ?? 'application/octet-stream').split(';')[0]?.trim() ?? '';
       const r = await deps.sync.putBlob(peer, c.req.param('sha256'), bytes, mime);
@@ -99,12 +110,15 @@ export function createCentralApp(deps: { sync: SyncService }): Hono {
   );
 
   app.get('/sync/v1/blobs/:sha256', async (c) => {
-    const peer = await deps.sync.authenticate(bearer(c.req.header('authorization')));
+    const peer = c.get('peer');
     const blob = await deps.sync.getBlob(peer, c.req.param('sha256'));
     return c.body(new Uint8Array(blob.bytes), 200, {
       'content-type': blob.mime,
       'cache-control': 'private, immutable',
     });
   });
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  if (deps.auth && deps.supervision) supervisionRoutes(app, { auth: deps.auth, supervision: deps.supervision });
   return app;
 }

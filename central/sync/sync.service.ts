@@ -37,9 +37,16 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** The receiving side of sync v1 (DESIGN.md §4): tokens bound to an origin, idempotent push, cursor pull, digests. */
 export class SyncService {
   private readonly arrivals = new EventEmitter();
+  private readonly tokenCache = new Map<string, { at: number; peer: SyncPeer }>();
+  private readonly lastContact = new Map<string, { at: number; backlog: number | undefined }>();
 
   constructor(private readonly deps: { db: CentralDb; log: CentralCaseLog; now: () => number }) {
     this.arrivals.setMaxListeners(1000);
+  }
+
+  /** Wakes long-polling pulls: new events were committed by someone else (a city decision). */
+  notify(): void {
+    this.arrivals.emit('events');
   }
 
   /** Issues a token for a district's edge; the token is returned once and stored hashed. */
@@ -53,13 +60,19 @@ export class SyncService {
 
   async authenticate(bearer: string | undefined): Promise<SyncPeer> {
     if (!bearer) throw new DomainError('unauthenticated', 'sync needs a bearer token bound to an origin');
+    const hash = sha256(bearer);
+    // A few seconds of caching: a catch-up sends thousands of requests; a revocation takes effect within TOKEN_TTL_MS.
+    const cached = this.tokenCache.get(hash);
+    if (cached && this.deps.now() - cached.at < TOKEN_TTL_MS) return cached.peer;
     const row = (
       await this.deps.db
         .select({ origin: syncTokens.origin, district: syncTokens.district })
         .from(syncTokens)
-        .where(and(eq(syncTokens.tokenHash, sha256(bearer)), isNull(syncTokens.revokedAt)))
+        .where(and(eq(syncTokens.tokenHash, hash), isNull(syncTokens.revokedAt)))
     )[0];
     if (!row) throw new DomainError('unauthenticated', 'unknown or revoked sync token');
+    if (this.tokenCache.size > 10_000) this.tokenCache.clear();
+    this.tokenCache.set(hash, { at: this.deps.now(), peer: row });
     return row;
   }
 
@@ -68,11 +81,10 @@ export class SyncService {
     if (msg.origin !== peer.origin)
       throw new DomainError('forbidden', `this token is bound to ${peer.origin}, not ${msg.origin}`);
     const batch = msg.events as CaseEvent[];
-    for (const [i, e] of batch.entries()) {
+    for (const [i, e] of batch.entries())
       if (e.origin !== peer.origin)
         throw new DomainError('invalid', `events[${i}].origin: must be ${peer.origin}`, `events[${i}].origin`);
-      await this.requireDistrictCase(peer, batch, e, i);
-    }
+    await this.requireDistrictCases(peer, batch);
     await this.requireBlobs(batch);
     const { acked } = await this.deps.log.ingest(peer.origin, peer.district, batch);
     const now = new Date(this.deps.now());
@@ -132,6 +144,10 @@ export class SyncService {
   /** Every authenticated call refreshes the district's link bookkeeping (and its outbox size, when the edge says). */
   async contact(peer: SyncPeer, backlogHeader: string | undefined): Promise<void> {
     const backlog = backlogHeader !== undefined && /^\d{1,9}$/.test(backlogHeader) ? Number(backlogHeader) : undefined;
+    // At most one bookkeeping write per district and second (a catch-up sends thousands of requests).
+    const last = this.lastContact.get(peer.district);
+    if (last && this.deps.now() - last.at < 1_000 && (backlog === undefined || backlog === last.backlog)) return;
+    this.lastContact.set(peer.district, { at: this.deps.now(), backlog });
     const now = new Date(this.deps.now());
     const set = { lastContactAt: now, ...(backlog !== undefined ? { backlog } : {}) };
     await this.deps.db
@@ -223,25 +239,31 @@ export class SyncService {
   }
 
   /** Who may write to a case: only events of the token's district (a case reported there or owned by it). */
-  private async requireDistrictCase(
-    peer: SyncPeer,
-    batch: readonly CaseEvent[],
-    e: CaseEvent,
-    i: number,
-  ): Promise<void> {
-    if (e.type === 'reported') {
+  private async requireDistrictCases(peer: SyncPeer, batch: readonly CaseEvent[]): Promise<void> {
+    const reportedIn = new Map<string, string>();
+    for (const [i, e] of batch.entries()) {
+      if (e.type !== 'reported') continue;
       if (e.payload.district !== peer.district)
         throw new DomainError(
           'forbidden',
           `events[${i}]: case ${e.caseId} belongs to district ${e.payload.district}, not ${peer.district}`,
         );
-      return;
+      reportedIn.set(e.caseId, e.payload.district);
     }
-    const stored = (await this.deps.db.select({ d: cases.district }).from(cases).where(eq(cases.id, e.caseId)))[0]?.d;
-    const inBatch = batch.find((b) => b.caseId === e.caseId && b.type === 'reported');
-    const district = stored ?? (inBatch?.type === 'reported' ? inBatch.payload.district : undefined);
-    if (district !== peer.district)
-      throw new DomainError('forbidden', `events[${i}]: case ${e.caseId} is not a case of district ${peer.district}`);
+    const others = [...new Set(batch.filter((e) => !reportedIn.has(e.caseId)).map((e) => e.caseId))];
+    const stored = new Map<string, string>();
+    for (let i = 0; i < others.length; i += SYNC_MAX_BATCH) {
+      const rows = await this.deps.db
+        .select({ id: cases.id, d: cases.district })
+        .from(cases)
+        .where(inArray(cases.id, others.slice(i, i + SYNC_MAX_BATCH)));
+      for (const r of rows) stored.set(r.id, r.d);
+    }
+    for (const [i, e] of batch.entries()) {
+      const district = reportedIn.get(e.caseId) ?? stored.get(e.caseId);
+      if (district !== peer.district)
+        throw new DomainError('forbidden', `events[${i}]: case ${e.caseId} is not a case of district ${peer.district}`);
+    }
   }
 
   private page(peer: SyncPeer, after: number) {
@@ -255,6 +277,7 @@ export class SyncService {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+const TOKEN_TTL_MS = 5_000;
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const parsed = schema.safeParse(body);

@@ -10,6 +10,7 @@ import {
   pullResponseV1,
   pushAckV1,
   SYNC_MAX_BATCH,
+  SYNC_MAX_PUSH_BATCH,
 } from '../../shared/sync/messages.js';
 import type { CaseStore } from '../cases/case.store.js';
 import type { EdgeDb } from '../db/open.js';
@@ -151,7 +152,7 @@ export class SyncFeature {
       .from(events)
       .where(and(eq(events.origin, this.deps.origin), gt(events.seq, acked)))
       .orderBy(asc(events.seq))
-      .limit(Math.min(this.deps.batchSize ?? 200, SYNC_MAX_BATCH))
+      .limit(Math.min(this.deps.batchSize ?? 500, SYNC_MAX_PUSH_BATCH))
       .all()
       .map((r) => JSON.parse(r.body) as CaseEvent);
     if (batch.length === 0) return 0;

@@ -6,6 +6,11 @@ import { caseEventSchema, originSchema } from '../case/events.js';
  * a breaking change gets a new version (`...V2`) and a new path, never an edit here.
  */
 export const SYNC_MAX_BATCH = 500;
+/**
+ * Largest push batch. Larger than a pull page on purpose: after a long outage, central folds each touched case once
+ * per batch, so fewer, larger batches cut its work (a busy district's catch-up, test/bench/sync.bench.ts).
+ */
+export const SYNC_MAX_PUSH_BATCH = 2_000;
 
 export const pushEventsV1 = z.strictObject({
   v: z.literal(1, { error: 'unsupported sync message version (expected 1)' }),
@@ -13,7 +18,7 @@ export const pushEventsV1 = z.strictObject({
   events: z
     .array(caseEventSchema)
     .min(1, { error: 'must hold at least one event' })
-    .max(SYNC_MAX_BATCH, { error: `at most ${SYNC_MAX_BATCH} events per batch` }),
+    .max(SYNC_MAX_PUSH_BATCH, { error: `at most ${SYNC_MAX_PUSH_BATCH} events per batch` }),
 });
 export type PushEventsV1 = z.output<typeof pushEventsV1>;
 
