@@ -145,6 +145,26 @@ describe('the console walks a case through the whole loop, clicking as each role
     await expect.poll(() => page.locator('figure.photos img').count()).toBe(2);
     await screenshot(page, 'case-closed');
     expect(h.node.services.store.get(caseId)?.status).toBe('closed');
+
+    // The charts' read model counts it: reported and closed today, the department's closure rate.
+    const lead = await h.as('shift_lead');
+    const stats = await lead.json<{
+      days: string[];
+      reported: number[];
+      closed: number[];
+      departments: { id: string; closed: number; dispatched: number; closureRate: number }[];
+    }>('GET', '/api/v1/console/stats?days=7');
+    expect(stats.status).toBe(200);
+    expect(stats.body.days).toHaveLength(7);
+    expect(stats.body.days.at(-1)).toBe('2026-03-02');
+    expect(stats.body.reported.at(-1)).toBe(1);
+    expect(stats.body.closed.at(-1)).toBe(1);
+    expect(stats.body.departments).toEqual([
+      expect.objectContaining({ id: DEPARTMENT, dispatched: 1, closed: 1, closureRate: 1 }),
+    ]);
+    await page.locator('nav.side a[href="/charts"]').click();
+    await page.locator('[data-testid=chart-closure] canvas').waitFor();
+    await screenshot(page, 'charts');
     expect(b.pageErrors).toEqual([]);
     b.assertNoExternalRequests();
   }, 120_000);
