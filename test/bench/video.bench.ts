@@ -15,8 +15,8 @@ import { mockCamera, testVideoConfig } from '../support/video-config.js';
 import { ffmpegFor, Viewer } from '../support/video-processes.js';
 
 const VIEWER_COUNTS = [1, 10, 50] as const;
-const WARMUP_MS = 3000;
-const MEASURE_MS = 8000;
+const WARMUP_MS = 2000;
+const MEASURE_MS = 6000;
 const CPU_FLAT_LIMIT = 1.2; // goal: 50 viewers cost at most 20 % more than one
 const LATENCY_LIMIT_MS = 1000; // goal on loopback
 const TICKS = 100; // USER_HZ on Linux
@@ -167,9 +167,12 @@ export async function run(): Promise<Record<string, unknown>> {
     await waitForStream(`http://${base}/cam-cpu`, headers);
     await waitForStream(`http://${base}/cam-stamp`, headers);
 
-    const phases: Record<string, unknown>[] = [];
-    for (const n of VIEWER_COUNTS) {
+    // Two rounds, the second in reverse order; per viewer count the lower CPU of the two is kept: on a machine
+    // shared with other work, interference only ever adds CPU, so the minimum is the better estimate.
+    const phases: { viewers: number; ffmpegProcesses: number; relayNode: number; ffmpeg: number; MBps: number }[] = [];
+    for (const n of [...VIEWER_COUNTS, ...[...VIEWER_COUNTS].reverse()]) {
       while (viewers.length < n) viewers.push(new Viewer(`ws://${base}/cam-cpu/live?mode=mse`, headers));
+      while (viewers.length > n) viewers.pop()?.close();
       await Promise.all(viewers.map((v) => v.opened));
       await sleep(WARMUP_MS);
       const ffmpeg = ffmpegFor(busy.port);
@@ -181,20 +184,32 @@ export async function run(): Promise<Record<string, unknown>> {
       const seconds = (performance.now() - t0) / 1000;
       const after = pids.map(cpuTicks);
       const pct = (i: number) => (((after[i] ?? 0) - (before[i] ?? 0)) / TICKS / seconds) * 100;
-      const relayPct = pct(0);
-      const ffmpegPct = pids.slice(1).reduce((s, _, i) => s + pct(i + 1), 0);
       phases.push({
         viewers: n,
         ffmpegProcesses: ffmpeg.length,
-        relayNodeCpuPercent: Number(relayPct.toFixed(1)),
-        ffmpegCpuPercent: Number(ffmpegPct.toFixed(1)),
-        totalCpuPercent: Number((relayPct + ffmpegPct).toFixed(1)),
-        deliveredMBps: Number(((viewers.reduce((s, v) => s + v.bytes, 0) - bytesBefore) / seconds / 1e6).toFixed(2)),
+        relayNode: pct(0),
+        ffmpeg: pids.slice(1).reduce((s, _, i) => s + pct(i + 1), 0),
+        MBps: (viewers.reduce((s, v) => s + v.bytes, 0) - bytesBefore) / seconds / 1e6,
       });
     }
     for (const v of viewers) v.close();
-    const total = (n: number) => (phases.find((p) => p.viewers === n)?.totalCpuPercent as number) ?? Number.NaN;
-    const node = (n: number) => (phases.find((p) => p.viewers === n)?.relayNodeCpuPercent as number) ?? Number.NaN;
+    viewers.length = 0;
+    const best = (n: number) => {
+      const runs = phases.filter((p) => p.viewers === n);
+      const min = runs.reduce((a, b) => (a.relayNode + a.ffmpeg <= b.relayNode + b.ffmpeg ? a : b));
+      return {
+        viewers: n,
+        ffmpegProcesses: Math.max(...runs.map((r) => r.ffmpegProcesses)),
+        relayNodeCpuPercent: Number(min.relayNode.toFixed(1)),
+        ffmpegCpuPercent: Number(min.ffmpeg.toFixed(1)),
+        totalCpuPercent: Number((min.relayNode + min.ffmpeg).toFixed(1)),
+        roundsTotalCpuPercent: runs.map((r) => Number((r.relayNode + r.ffmpeg).toFixed(1))),
+        deliveredMBps: Number(min.MBps.toFixed(2)),
+      };
+    };
+    const summary = VIEWER_COUNTS.map(best);
+    const total = (n: number) => summary.find((p) => p.viewers === n)?.totalCpuPercent ?? Number.NaN;
+    const node = (n: number) => summary.find((p) => p.viewers === n)?.relayNodeCpuPercent ?? Number.NaN;
     const ratio50 = total(50) / total(1);
 
     // One viewer of the stamped camera; its media (init segment, fragments) is decoded as a browser would.
@@ -216,13 +231,13 @@ export async function run(): Promise<Record<string, unknown>> {
     const directP50 = percentile(direct, 50);
     return {
       cpu: {
-        phases,
+        phases: summary,
         ratio10to1: Number((total(10) / total(1)).toFixed(2)),
         ratio50to1: Number(ratio50.toFixed(2)),
         relayNodeRatio50to1: Number((node(50) / node(1)).toFixed(2)),
         limit: CPU_FLAT_LIMIT,
         ratioToLimit: Number((ratio50 / CPU_FLAT_LIMIT).toFixed(2)),
-        note: 'CPU of the edge process plus its ffmpeg, from /proc over 8 s per phase, one 2 Mbit/s H.264 camera; ffmpeg copies, the relay forwards each fragment to every viewer',
+        note: 'CPU of the edge process plus its ffmpeg, from /proc over 6 s per phase, two rounds (lower kept), one 2 Mbit/s H.264 camera; ffmpeg copies, the relay forwards each fragment to every viewer',
       },
       latency: {
         method:
