@@ -28,7 +28,8 @@ export function dayDigests(
 export function hlcDayBounds(day: string): { from: string; to: string } | undefined {
   if (!/^\d{8}$/.test(day)) return undefined;
   const ms = Date.parse(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T00:00:00Z`);
-  if (Number.isNaN(ms)) return undefined;
+  // Date.parse rolls 20260230 over to 2 March: only a date that survives the round trip is real.
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10).replaceAll('-', '') !== day) return undefined;
   return {
     from: `${String(ms).padStart(15, '0')}.00000`,
     to: `${String(ms + 86_400_000 - 1).padStart(15, '0')}.99999`,

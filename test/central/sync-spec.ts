@@ -503,6 +503,29 @@ export function syncSpec(label: string, backend: () => Promise<CentralBackend>):
         const alarms = await central.db.select().from(integrityAlarms);
         expect(alarms.some((a) => a.eventId === reported?.id)).toBe(true);
         expect((await central.log.get(id))?.description).toBe('s-5');
+
+        // The same (origin, seq) under a new id, and two claims of one fresh seq inside one batch: refused, alarmed.
+        const reused = { ...reported, id: '01900000-0000-7000-8000-0000000000aa' };
+        expect((await push(token, { v: 1, origin: 'district:320481', events: [reused] })).status).toBe(409);
+        const twin = (n: string) => ({ ...reported, id: `01900000-0000-7000-8000-0000000000${n}`, seq: 888_888 });
+        const inBatch = await push(token, { v: 1, origin: 'district:320481', events: [twin('b1'), twin('b2')] });
+        expect(inBatch.status).toBe(409);
+        const ids = (await central.db.select().from(integrityAlarms)).map((a) => a.eventId);
+        expect(ids).toEqual(expect.arrayContaining([reused.id, twin('b2').id]));
+      });
+
+      it('a replayed batch is a no-op: same ack, nothing stored twice, no projection change', async () => {
+        const id = await newCase('s-6');
+        await step('operator', id, 'file');
+        await sync.syncOnce();
+        const batch = { v: 1, origin: 'district:320481', events: eventsOf(id) };
+        const before = canonicalJson(await central.log.get(id));
+        const first = (await (await push(token, batch)).json()) as { acked: number };
+        const again = await push(token, { ...batch, events: [...batch.events, ...batch.events] });
+        expect(again.status).toBe(200);
+        expect(((await again.json()) as { acked: number }).acked).toBe(first.acked);
+        expect(canonicalJson(await central.log.get(id))).toBe(before);
+        expect((await central.log.events(id)).length).toBe(2);
       });
 
       it('malformed, oversized-batch and wrong-version messages get a clear 4xx', async () => {
