@@ -20,7 +20,13 @@ type Camera = {
     subscription: { active: boolean; created: number; renewals: number; clockJumps: number };
   };
 };
-type Candidate = { id: string; sourceId: string; rule: string; photoSha256: string | null; category: unknown };
+type Candidate = {
+  id: string;
+  sourceId: string;
+  rule: string;
+  photoSha256: string | null;
+  categoryCode: string | null;
+};
 
 const GARBAGE = 'tns1:RuleEngine/ObjectDetection/Garbage';
 
@@ -108,6 +114,22 @@ describe('ONVIF cameras: registry, PullPoint events → intake candidates', () =
     await eventually(async () => expect((await camera()).health.events.received).toBe(5));
     expect((await candidates()).length).toBe(1);
     expect((await camera()).health.events.suppressed).toBe(3);
+  });
+
+  it('the operator accepts the candidate: a video-sourced case in the camera’s grid with the snapshot as photo', async () => {
+    const [candidate] = await candidates();
+    expect(candidate?.categoryCode).toBe('06010');
+    const op = await h.as('operator');
+    const accepted = await op.json<{ case: Record<string, unknown> }>(
+      'POST',
+      `/api/v1/candidates/${candidate?.id}/accept`,
+      {},
+    );
+    expect(accepted.status).toBe(200);
+    const text = JSON.stringify(accepted.body.case);
+    expect(text).toContain(TEST_GRID.code);
+    expect(text).toContain(candidate?.photoSha256 ?? 'no photo');
+    expect(text).toContain('video');
   });
 
   it('renews the subscription before it expires, and events keep flowing', async () => {
