@@ -161,7 +161,7 @@ export function gpsRoutes(
         const abort = new AbortController();
         stream.onAbort(() => abort.abort());
         let seen = 0;
-        let lastWrite = Date.now();
+        let lastWrite = 0; // the first round always writes, so a client learns at once that it is connected
         while (!stream.aborted && !stream.closed) {
           const version = gps.live.current;
           const changed = gps.live.changedSince(seen, filter);
