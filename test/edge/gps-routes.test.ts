@@ -45,6 +45,54 @@ describe('gps routes', () => {
     expect(svc.counters.unknownDevice).toBe(0);
   });
 
+  it('a slow live client gets the latest state per device, not a queue of every fix', async () => {
+    const svc = edge.gpsFeature.service;
+    const keys = ['slow-1', 'slow-2', 'slow-3'];
+    for (const k of keys) {
+      svc.enrol({ deviceKey: `vehicle:${k}`, kind: 'vehicle', subjectId: k, name: k, group: 'sanitation' });
+    }
+    const { cookie } = await edge.login('operator');
+    const res = await fetch(`${edge.base}/api/v1/vehicles/live?group=sanitation`, { headers: { cookie } });
+    const reader = res.body?.getReader();
+    if (!reader) throw new Error('no body');
+    // 3,000 fixes in about 1.5 s while the client reads nothing.
+    const t0 = Date.now() - 10 * 60_000;
+    for (let i = 0; i < 1000; i++) {
+      for (const [j, k] of keys.entries()) {
+        const body = JSON.stringify({ ts: t0 + i * 500, lat: 31.42, lon: 119.48 + j * 0.001 + i * 1e-6, speed: 7 });
+        svc.ingest(`wanmi/v1/${D}/vehicles/${k}/position`, body);
+      }
+      if (i % 100 === 0) await new Promise((r) => setTimeout(r, 150));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const decoder = new TextDecoder();
+    let text = '';
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline) {
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<{ done: true; value: undefined }>((r) =>
+          setTimeout(() => r({ done: true, value: undefined }), 300),
+        ),
+      ]);
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    await reader.cancel();
+    const events = text.split('\n\n').filter((b) => b.includes('data:'));
+    const states = events.flatMap((b) => {
+      const data = b.slice(b.indexOf('data:') + 5).trim();
+      return (JSON.parse(data) as { positions: { deviceKey: string; ts: number }[] }).positions;
+    });
+    const slow = states.filter((s) => s.deviceKey.startsWith('vehicle:slow-'));
+    // At most one state per device per throttle interval (50 ms) over ~2 s: far fewer than the 3,000 fixes.
+    expect(slow.length).toBeLessThan(300);
+    for (const k of keys) {
+      const last = slow.filter((s) => s.deviceKey === `vehicle:${k}`).at(-1);
+      expect(last?.ts).toBe(t0 + 999 * 500);
+    }
+  });
+
   it('enrolment: admin only, validated with the one error shape', async () => {
     const body = {
       deviceKey: 'vehicle:enf-0001',
