@@ -50,14 +50,35 @@ export function cacheControlOf(urlPath: string): string {
   return urlPath.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
+/**
+ * The page may load and connect only to its own appliance (defence in depth for "no request outside the
+ * appliance"): scripts, styles, workers, tiles, photos, SSE and the video relay's WebSocket are all same-origin;
+ * `blob:`/`data:` for MapLibre's decoded tiles and MSE, `wasm-unsafe-eval` for the JSMpeg decoder.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
 export function staticResponse(file: string, urlPath: string, method: string): Response {
   const size = statSync(file).size;
-  const headers = {
+  const headers: Record<string, string> = {
     'content-type': contentTypeOf(file),
     'content-length': String(size),
     'cache-control': cacheControlOf(urlPath),
     'x-content-type-options': 'nosniff',
   };
+  if (file.endsWith('.html')) headers['content-security-policy'] = CONSOLE_CSP;
   if (method === 'HEAD') return new Response(null, { status: 200, headers });
   return new Response(readFileSync(file), { status: 200, headers });
 }

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/case/roles.js';
-import { ConsoleBrowser, screenshot, switchUser } from '../support/browser.js';
+import { ConsoleBrowser, screenshot, switchUser, waitUntil } from '../support/browser.js';
 import { DEMO_PASSWORD, DEPARTMENT, EdgeHarness } from '../support/edge-harness.js';
 
 const roles: Role[] = ['operator', 'shift_lead', 'dispatcher', 'handler', 'collector', 'leader', 'admin'];
@@ -48,7 +48,7 @@ const auditScript = `(() => {
 })()`;
 
 async function settle(page: Page): Promise<void> {
-  await page.waitForFunction(`!document.querySelector('main p[role=status]')`, undefined, { timeout: 20_000 });
+  await waitUntil(page, `!document.querySelector('main p[role=status]')`);
   await page.waitForTimeout(150);
 }
 

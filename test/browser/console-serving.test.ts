@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { staticRoutes } from '../../edge/console/console.feature.js';
 import { parseRange } from '../../edge/console/static-files.js';
-import { onError } from '../../edge/http/errors.js';
 import type { EdgeEnv } from '../../edge/http/env.js';
+import { onError } from '../../edge/http/errors.js';
 import { RouteRegistry } from '../../edge/http/registry.js';
 
 /** A console build and a base map in a temp dir, served by the console feature's routes. */
@@ -44,6 +44,9 @@ describe('the edge serves the built console', () => {
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('cache-control')).toBe('no-cache');
     expect(await page.text()).toContain('万米');
+    // The page itself may only talk to its appliance.
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(page.headers.get('content-security-policy')).toContain("connect-src 'self'");
     const js = await get('/assets/index-abc123.js');
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');

@@ -85,10 +85,16 @@ export class ConsoleBrowser {
   async newPage(): Promise<Page> {
     const page = await this.context.newPage();
     page.on('pageerror', (e) => this.pageErrors.push(String(e)));
+    // A Content-Security-Policy violation means the page tried to load or connect somewhere it must not.
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) this.pageErrors.push(m.text());
+    });
     return page;
   }
 
   assertNoExternalRequests(): void {
+    const csp = this.pageErrors.filter((e) => /Content Security Policy/i.test(e));
+    if (csp.length > 0) throw new Error(`the console broke its Content-Security-Policy:\n${csp.join('\n')}`);
     if (this.external.length > 0) {
       throw new Error(`the console made requests outside the appliance (${this.origin}):\n${this.external.join('\n')}`);
     }
@@ -136,4 +142,17 @@ export async function runAction(
   await fill(form);
   await form.locator('[data-testid=action-submit]').click();
   await page.locator(`article.case[data-status="${status}"]`).waitFor({ timeout: 15_000 });
+}
+
+/**
+ * Waits until `expression` is truthy in the page. Polled through `page.evaluate` (the DevTools protocol): the
+ * console's Content-Security-Policy forbids the string evaluation `page.waitForFunction` uses inside the page.
+ */
+export async function waitUntil(page: Page, expression: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.evaluate(expression)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
+    await page.waitForTimeout(50);
+  }
 }
