@@ -20,7 +20,13 @@ describe('every route declares who may call it', () => {
   const cookies = new Map<Role, { cookie: string; csrf: string }>();
 
   beforeAll(async () => {
-    await h.start();
+    // Every feature switched on, so their routes are in the registry too: GPS on an embedded broker, video with no
+    // cameras, sync pointed at a closed port (its status route answers with the link down).
+    await h.start({
+      gps: { enabled: true, embedded: { enabled: true } },
+      video: { enabled: true },
+      sync: { enabled: true, centralUrl: 'http://127.0.0.1:9', token: 'x'.repeat(32), intervalMs: 60_000 },
+    });
     for (const role of people) {
       const username = `${role.replace('_', '')}-acl`;
       await h.node.services.auth.createUser({
@@ -41,6 +47,14 @@ describe('every route declares who may call it', () => {
     const served = new Set(h.node.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`));
     expect([...served].filter((r) => !declared.has(r))).toEqual([]);
     expect(h.node.registry.routes.length).toBeGreaterThan(25);
+    // The features' routes are declared through the same registry (one from each).
+    for (const path of [
+      '/api/v1/sync/status',
+      '/api/v1/vehicles/live',
+      '/api/v1/cameras/{id}/live',
+      '/api/v1/candidates',
+    ])
+      expect(h.node.registry.routes.map((r) => r.path)).toContain(path);
   });
 
   it('unauthenticated requests get 401 everywhere except the public routes', async () => {
