@@ -5,6 +5,7 @@ import type { EdgeDb } from './db/open.js';
 import type { EdgeServices } from './http/app.js';
 import type { EdgeEnv } from './http/env.js';
 import type { RouteRegistry } from './http/registry.js';
+import type { Geocoder } from './intake/geocoder.js';
 
 /** What a feature gets from the composition root. */
 export interface FeatureContext {
@@ -13,6 +14,8 @@ export interface FeatureContext {
   /** Absolute data directory (feature databases such as `tracks.db` live here). */
   dataDir: string;
   services: EdgeServices;
+  /** The node's grid and component index (reloaded after a base-data import). */
+  geocoder: Geocoder;
   /** This node's origin, e.g. `district:320481`. */
   origin: string;
   now: () => number;

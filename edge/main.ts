@@ -116,7 +116,7 @@ export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode
     },
   });
   const features = edgeFeatures
-    .map((create) => create({ config, db, dataDir, services, origin, now }))
+    .map((create) => create({ config, db, dataDir, services, geocoder, origin, now }))
     .filter((f): f is EdgeFeature => f !== null);
   const { app, registry } = createEdgeApp(services, features);
   return {

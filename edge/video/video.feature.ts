@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { FeatureFactory } from '../feature.js';
-import { Geocoder } from '../intake/geocoder.js';
 import type { CandidateSink } from './camera-events.js';
 import type { CameraDiscovery } from './discovery.js';
 import { wsDiscovery } from './discovery.js';
@@ -20,7 +19,7 @@ export const videoTestSeams: { discovery: CameraDiscovery | null } = { discovery
 export const videoFeature: FeatureFactory = (ctx) => {
   const config = ctx.config.video;
   if (!config.enabled) return null;
-  const geocoder = new Geocoder(ctx.db);
+  const { geocoder } = ctx;
   const sink: CandidateSink = ctx.services.candidates;
   const video: VideoService = new VideoService({
     config,
@@ -39,7 +38,6 @@ export const videoFeature: FeatureFactory = (ctx) => {
       videoRoutes(app, registry, video);
     },
     async start(s) {
-      geocoder.reload();
       server = s as Server;
       server.on('upgrade', video.relay.onUpgrade);
       await startDemoMocks(config.demo, video, demoMocks);
