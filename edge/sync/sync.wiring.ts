@@ -44,6 +44,7 @@ export const syncFeature: FeatureFactory = (ctx): SyncEdgeFeature | null => {
     fetch: (input, init) => fetch(input, init),
     now: ctx.now,
     batchSize: cfg.batchSize,
+    catchUpBatchSize: cfg.catchUpBatchSize,
     backoffMs: cfg.backoffMs,
     maxBackoffMs: cfg.maxBackoffMs,
     repairEveryMs: cfg.repairEveryMs,

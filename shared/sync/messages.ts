@@ -7,10 +7,11 @@ import { caseEventSchema, originSchema } from '../case/events.js';
  */
 export const SYNC_MAX_BATCH = 500;
 /**
- * Largest push batch. Larger than a pull page on purpose: after a long outage, central folds each touched case once
- * per batch, so fewer, larger batches cut its work (a busy district's catch-up, test/bench/sync.bench.ts).
+ * Largest push batch (≈ 10 MB of JSON, under central's 16 MiB body cap). Larger than a pull page on purpose: after a
+ * long outage central folds each touched case once per batch, so fewer, larger batches cut its work (a busy
+ * district's catch-up, test/bench/sync.bench.ts).
  */
-export const SYNC_MAX_PUSH_BATCH = 2_000;
+export const SYNC_MAX_PUSH_BATCH = 10_000;
 
 export const pushEventsV1 = z.strictObject({
   v: z.literal(1, { error: 'unsupported sync message version (expected 1)' }),
