@@ -4,6 +4,8 @@ import { CommandFailed, UsageError } from './args.js';
 import { demoCommand, demoUsage } from './commands/demo.command.js';
 import { doctorCommand, doctorUsage } from './commands/doctor.command.js';
 import { importCommand, importUsage } from './commands/import.command.js';
+import { mosquittoCommand, mosquittoUsage } from './commands/mosquitto.command.js';
+import { serveCommand, serveUsage } from './commands/serve.command.js';
 import { usersCommand, usersUsage } from './commands/users.command.js';
 import { type Io, processIo } from './io.js';
 
@@ -11,6 +13,8 @@ const USAGE = `usage: ${importUsage}
        ${usersUsage}
        ${doctorUsage}
        ${demoUsage}
+       ${serveUsage}
+       ${mosquittoUsage}
 Without --config or --data-dir a command works on WANMI_DATA_DIR, else ./data/demo (the npm start demo).`;
 
 const commands: Record<string, (args: readonly string[], io: Io) => void | Promise<void>> = {
@@ -18,6 +22,8 @@ const commands: Record<string, (args: readonly string[], io: Io) => void | Promi
   users: usersCommand,
   doctor: doctorCommand,
   demo: demoCommand,
+  serve: serveCommand,
+  mosquitto: mosquittoCommand,
 };
 
 /** Runs one command line; resolves with the exit code (0 ok, 1 failed, 2 usage error). */
