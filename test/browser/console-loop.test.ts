@@ -31,6 +31,10 @@ describe('the console walks a case through the whole loop, clicking as each role
     await page.locator('#rep-source').selectOption('hotline');
     await page.locator('#rep-kind').selectOption('matter');
     await page.locator('#rep-category').selectOption('06001');
+    // A click on the map places the report; the fields can still be typed over.
+    await page.locator('.pick-map[data-ready="1"]').waitFor({ timeout: 20_000 });
+    await page.locator('.pick-map canvas').click({ position: { x: 120, y: 80 } });
+    await expect.poll(() => page.locator('#rep-lon').inputValue()).toMatch(/^119\.4\d+$/);
     await page.locator('#rep-lon').fill('119.484');
     await page.locator('#rep-lat').fill('31.416');
     await page.locator('#rep-address').fill('燕山路 12 号');

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'preact/compat';
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
 import { useI18n } from '../i18n.js';
@@ -6,6 +7,8 @@ import { navigate } from '../router.js';
 import { useSession } from '../session.js';
 import type { CaseBody } from '../types.js';
 import { Field } from '../ui/common.js';
+
+const PickMap = lazy(() => import('../map/pick-map.js').then((m) => ({ default: m.PickMap })));
 
 const sources = ['hotline', 'public', 'leader', 'collector', 'video'];
 type Values = Record<string, string>;
@@ -121,6 +124,14 @@ export function ReportView() {
             ))}
           </select>
         </Field>
+        <p class="hint">{t('report.pick')}</p>
+        <Suspense fallback={null}>
+          <PickMap
+            lon={Number.isFinite(Number.parseFloat(v.lon ?? '')) ? Number.parseFloat(v.lon ?? '') : null}
+            lat={Number.isFinite(Number.parseFloat(v.lat ?? '')) ? Number.parseFloat(v.lat ?? '') : null}
+            onPick={(lon, lat) => setV((old) => ({ ...old, lon: String(lon), lat: String(lat) }))}
+          />
+        </Suspense>
         <div class="row">
           <Field id="rep-lon" label={t('report.lon')} error={errors.lon}>
             <input
