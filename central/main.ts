@@ -3,6 +3,8 @@
  * `node --import tsx central/main.ts` — environment: `WANMI_CENTRAL_DB` (a `postgres://` URL, or `pglite:<dir>`;
  * default `pglite:./data/central`), `WANMI_CENTRAL_PORT` (default 8090; 0 = any free port), `WANMI_CENTRAL_HOST`
  * (default 127.0.0.1), `WANMI_CITY` (the city's 6-digit division, default 320400). Prints `READY <port>` when serving.
+ * `central/main.ts token district:320481` issues an edge's sync token instead (printed once, stored hashed);
+ * `central/main.ts user <username> <role>` adds a city user (password from `WANMI_CENTRAL_PASSWORD`).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -82,8 +84,39 @@ export function centralDbFromEnv(value: string | undefined): CentralDbOptions {
   throw new Error('WANMI_CENTRAL_DB: must be a postgres:// URL or pglite:<dir>');
 }
 
-async function main(): Promise<void> {
+async function main(argv: readonly string[]): Promise<void> {
   const env = process.env;
+  if (argv[0] === 'token') {
+    // `central/main.ts token district:<division> [label]`: issues an edge's sync token (printed once, stored hashed).
+    const origin = argv[1] ?? '';
+    const central = await buildCentral({
+      db: centralDbFromEnv(env.WANMI_CENTRAL_DB),
+      city: env.WANMI_CITY ?? '320400',
+    });
+    try {
+      process.stdout.write(`${await central.sync.issueToken(origin, argv[2] ?? `edge ${origin}`)}\n`);
+    } finally {
+      await central.close();
+    }
+    return;
+  }
+  if (argv[0] === 'user') {
+    // `central/main.ts user <username> <role>`: a city user; the password comes from WANMI_CENTRAL_PASSWORD.
+    const central = await buildCentral({
+      db: centralDbFromEnv(env.WANMI_CENTRAL_DB),
+      city: env.WANMI_CITY ?? '320400',
+    });
+    try {
+      const user = await central.auth.createUser(
+        { username: argv[1], displayName: argv[1], role: argv[2], password: env.WANMI_CENTRAL_PASSWORD },
+        'cli',
+      );
+      process.stdout.write(`${JSON.stringify(user)}\n`);
+    } finally {
+      await central.close();
+    }
+    return;
+  }
   const port = Number(env.WANMI_CENTRAL_PORT ?? '8090');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('WANMI_CENTRAL_PORT: must be a port');
   const city = env.WANMI_CITY ?? '320400';
@@ -98,7 +131,7 @@ async function main(): Promise<void> {
 
 const entry = process.argv[1];
 if (entry && import.meta.url === pathToFileURL(resolve(entry)).href) {
-  main().catch((err: unknown) => {
+  main(process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(`central: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   });
