@@ -71,6 +71,8 @@ export interface IngestCounters {
   offline: number;
   transitions: number;
   persisted: number;
+  /** Rows the store already had (a repeat older than the order handler remembers, a redelivery after a restart). */
+  persistIgnored: number;
   persistBatches: number;
   persistErrors: number;
   alarms: number;
@@ -101,6 +103,7 @@ export class GpsService {
     offline: 0,
     transitions: 0,
     persisted: 0,
+    persistIgnored: 0,
     persistBatches: 0,
     persistErrors: 0,
     alarms: 0,
@@ -138,6 +141,7 @@ export class GpsService {
       this.writer = new PersistWorker(join(deps.dataDir, 'tracks.db'), c.persist.batchSize, (r) => {
         if ('written' in r) {
           this.counters.persisted += r.written;
+          this.counters.persistIgnored += r.rows - r.written;
           this.counters.persistBatches += 1;
         } else {
           this.counters.persistErrors += 1;
@@ -338,7 +342,9 @@ export class GpsService {
     const rows = this.pending;
     this.pending = [];
     try {
-      this.counters.persisted += this.store.insertPositions(rows);
+      const written = this.store.insertPositions(rows);
+      this.counters.persisted += written;
+      this.counters.persistIgnored += rows.length - written;
       this.counters.persistBatches += 1;
     } catch (error) {
       this.counters.persistErrors += 1;

@@ -79,7 +79,7 @@ export class PersistWorker {
   constructor(
     file: string,
     private readonly batchSize: number,
-    private readonly onResult: (r: { written: number } | { error: string; rows: number }) => void,
+    private readonly onResult: (r: { written: number; rows: number } | { error: string; rows: number }) => void,
   ) {
     const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(source, { eval: true, workerData: { file, sqlitePath } });
@@ -100,7 +100,7 @@ export class PersistWorker {
         if (m.error !== undefined) {
           this.failedBatches += 1;
           this.onResult({ error: m.error, rows });
-        } else this.onResult({ written: m.written ?? 0 });
+        } else this.onResult({ written: m.written ?? 0, rows });
         if (this.inflight.size === 0 && this.waiters.length > 0) {
           const ws = this.waiters;
           this.waiters = [];
