@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConsoleBrowser, loginThroughForm, screenshot } from '../support/browser.js';
+import { ConsoleBrowser, loginThroughForm, screenshot, switchUser } from '../support/browser.js';
 import { DEMO_PASSWORD, EdgeHarness } from '../support/edge-harness.js';
 import { OnvifMock } from '../support/onvif-mock.js';
 import { RtspServer } from '../support/rtsp-server.js';
@@ -71,6 +71,7 @@ describe('the video wall plays a live camera tile', () => {
     await rtsp.start();
     mock = await new OnvifMock({ rtspUrl: rtsp.url }).start();
     await h.start({ video: testVideoConfig([mockCamera('cam-wall', mock.url)]) });
+    await h.as('shift_lead');
     const op = await h.as('operator');
     await eventually(async () => {
       expect((await op.json<{ streamUri: string }>('GET', '/api/v1/cameras/cam-wall')).body.streamUri).toBe(rtsp.url);
@@ -104,6 +105,13 @@ describe('the video wall plays a live camera tile', () => {
       .poll(async () => Number(await tile.getAttribute('data-frames')), { timeout: 30_000 })
       .toBeGreaterThan(before + 10);
     expect(await page.locator('aside.candidates').count()).toBe(1);
+
+    // Link & health (shift lead): the camera is online; no city link and no GPS here, each said plainly.
+    await switchUser(page, h.base, 'shiftlead1', DEMO_PASSWORD);
+    await page.locator('nav.side a[href="/health"]').click();
+    await page.locator('[data-camera="cam-wall"] [data-state="online"]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid=health-api].ok').waitFor();
+    await screenshot(page, 'health-cameras');
     b.assertNoExternalRequests();
   }, 90_000);
 });

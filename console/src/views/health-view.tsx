@@ -6,6 +6,7 @@ import { usePoll } from '../ui/common.js';
 
 const SYNC_PATH = '/api/v1/sync/status';
 const CAMERAS_PATH = '/api/v1/cameras';
+const GPS_STATS_PATH = '/api/v1/gps/stats';
 
 interface SyncStatus {
   link: 'unknown' | 'up' | 'down';
@@ -26,12 +27,17 @@ export function HealthView() {
   const health = usePoll((signal) => api.get<{ status: string }>('/health', signal), 10_000, []);
   const sync = usePoll((signal) => api.get<SyncStatus>(SYNC_PATH, signal), 10_000, []);
   const cams = usePoll((signal) => api.get<{ cameras: CameraHealth[] }>(CAMERAS_PATH, signal), 15_000, []);
+  const gps = usePoll(
+    (signal) => api.get<{ connected?: boolean; live?: { devices: number } }>(GPS_STATS_PATH, signal),
+    10_000,
+    [],
+  );
   const s = sync.value;
-  const cameraState = (c: CameraHealth) => {
-    const h = c.health ?? {};
-    const state =
-      typeof h.state === 'string' ? h.state : h.online === true ? 'online' : h.online === false ? 'offline' : 'unknown';
-    return state;
+  const cameraState = (c: CameraHealth): string => {
+    const state = c.health?.state;
+    return typeof state === 'string' && ['online', 'unreachable', 'degraded', 'unknown'].includes(state)
+      ? state
+      : 'unknown';
   };
   return (
     <section aria-labelledby="health-title">
@@ -61,6 +67,16 @@ export function HealthView() {
             <dd class="data bad">{s.lastError}</dd>
           </>
         )}
+        <dt>{t('health.broker')}</dt>
+        <dd data-testid="health-broker" class={gps.value?.connected ? 'ok' : gps.value ? 'bad' : ''}>
+          {gps.error ? (
+            <span class="muted">{t('health.broker.unavailable')}</span>
+          ) : gps.value ? (
+            `${gps.value.connected ? t('health.ok') : t('health.down')} · ${t('vehicles.count', { n: gps.value.live?.devices ?? 0 })}`
+          ) : (
+            t('app.loading')
+          )}
+        </dd>
         <dt>{t('health.cameras')}</dt>
         <dd>
           {cams.error ? (
@@ -71,7 +87,10 @@ export function HealthView() {
             <ul class="plain">
               {(cams.value?.cameras ?? []).map((c) => (
                 <li key={c.id} data-camera={c.id}>
-                  <span class="data">{c.name}</span> · <span class="data">{cameraState(c)}</span>
+                  <span class="data">{c.name}</span> ·{' '}
+                  <span class={cameraState(c) === 'online' ? 'ok' : 'bad'} data-state={cameraState(c)}>
+                    {t(`camera.state.${cameraState(c)}` as MessageKey)}
+                  </span>
                 </li>
               ))}
             </ul>
