@@ -127,7 +127,7 @@ describe('every screen, in zh-CN and English, for every role', () => {
           await page.waitForURL(`**${href}`);
           await audit(`${role} ${href}`, lang);
           screens++;
-          if (lang === 'en' && !href.startsWith('/queues/')) await screenshot(page, href.slice(1));
+          if (lang === 'en' && !href.startsWith('/queues/')) await screenshot(page, `en-${href.slice(1)}`);
         }
         // The case page, with the actions this role may take.
         await page.goto(`${h.base}/cases/${caseId}`);
