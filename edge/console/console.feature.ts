@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { parseOrThrow } from '../../shared/validation.js';
@@ -13,8 +13,15 @@ import { ConsoleQueries } from './console.queries.js';
 import { consoleDataRoutes } from './console-data.routes.js';
 import { rangeResponse, resolveInside, staticResponse } from './static-files.js';
 
-/** The repository's `console/dist` (built by `npx vite build --config console/vite.config.ts`). */
-export const defaultDistDir = fileURLToPath(new URL('../../console/dist', import.meta.url));
+/**
+ * The repository's `console/dist` (built by `npx vite build --config console/vite.config.ts`), from the sources
+ * (edge/console) or from the compiled output of `npm run build` (dist/edge/console).
+ */
+export const defaultDistDir =
+  [
+    fileURLToPath(new URL('../../console/dist', import.meta.url)),
+    fileURLToPath(new URL('../../../console/dist', import.meta.url)),
+  ].find((dir) => existsSync(join(dir, 'index.html'))) ?? fileURLToPath(new URL('../../console/dist', import.meta.url));
 
 /** Paths that belong to the API and never fall back to the single-page app. */
 const apiPrefixes = ['/api/', '/open311/', '/sync/', '/metrics', '/health', '/ready'];
