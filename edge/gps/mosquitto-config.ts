@@ -1,3 +1,5 @@
+import { ValidationError } from '../../shared/validation.js';
+
 /**
  * Mosquitto configuration for production (DESIGN.md §5): per-device passwords and an ACL that lets each device
  * publish only its own topic. Rendered here as text so that the integration suite runs the broker with exactly
@@ -15,7 +17,19 @@ export interface AclOptions {
   readers?: readonly string[];
 }
 
+/** Broker usernames in the ACL: no spaces, newlines, `#`, `+` or `/` that could widen or inject a rule. */
+const userPattern = /^[A-Za-z0-9_.-]{1,64}$/;
+
 export function renderMosquittoAcl(o: AclOptions): string {
+  if (!/^\d{6}$/.test(o.district)) throw new ValidationError('district', 'must be a 6-digit division code');
+  for (const [field, name] of [
+    ['ingestUser', o.ingestUser],
+    ...(o.readers ?? []).map((r, i) => [`readers[${i}]`, r]),
+  ]) {
+    if (typeof name !== 'string' || !userPattern.test(name)) {
+      throw new ValidationError(field as string, 'must be 1–64 of A–Z a–z 0–9 _ . -');
+    }
+  }
   const base = `wanmi/v1/${o.district}`;
   const lines = [
     '# Wanmi GPS ACL (mosquitto acl_file). Generated; edit the template in edge/gps/mosquitto-config.ts.',
