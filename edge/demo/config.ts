@@ -1,5 +1,6 @@
 import { type EdgeConfig, parseEdgeConfig } from '../config/edge-config.js';
 import { demoGpsConfig } from '../gps/gps.demo.js';
+import { demoSyncConfig } from '../sync/sync.demo.js';
 import { demoVideoConfig } from '../video/video.demo.js';
 
 /** Where `npm start` keeps the demo unless WANMI_DATA_DIR says otherwise (relative to the working directory). */
@@ -13,6 +14,7 @@ export function demoConfig(dataDir: string, http: { host?: string; port?: number
     city: { division: '320400', name: '常州市' },
     dataDir,
     http,
+    sync: demoSyncConfig(),
     gps: demoGpsConfig(dataDir),
     video: demoVideoConfig(dataDir),
   });
