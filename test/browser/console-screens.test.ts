@@ -49,7 +49,6 @@ const auditScript = `(() => {
 
 async function settle(page: Page): Promise<void> {
   await waitUntil(page, `!document.querySelector('main p[role=status]')`);
-  await page.waitForTimeout(150);
 }
 
 describe('every screen, in zh-CN and English, for every role', () => {
@@ -110,7 +109,8 @@ describe('every screen, in zh-CN and English, for every role', () => {
       for (const u of r.unlabelled) problems.push(`${lang} ${where}: control without a label ${u}`);
     };
     let screens = 0;
-    // Map, charts, vehicles, video and health look the same for every role: each is walked once per language.
+    // A screen looks the same whichever role opens it (the nav and the case actions differ, and are checked per
+    // role): each screen is walked once per language.
     const shared = new Set<string>();
     for (const role of roles) {
       await switchUser(page, h.base, username(role), DEMO_PASSWORD);
@@ -121,7 +121,7 @@ describe('every screen, in zh-CN and English, for every role', () => {
         }
         const links = await page.locator('nav.side a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
         for (const href of links) {
-          if (!href.startsWith('/queues/') && shared.has(`${lang} ${href}`)) continue;
+          if (shared.has(`${lang} ${href}`)) continue;
           shared.add(`${lang} ${href}`);
           await page.locator(`nav.side a[href="${href}"]`).click();
           await page.waitForURL(`**${href}`);
@@ -130,7 +130,10 @@ describe('every screen, in zh-CN and English, for every role', () => {
           if (lang === 'en' && !href.startsWith('/queues/')) await screenshot(page, `en-${href.slice(1)}`);
         }
         // The case page, with the actions this role may take.
-        await page.goto(`${h.base}/cases/${caseId}`);
+        // In-app navigation (no reload), as a link click would do.
+        await page.evaluate(
+          `history.pushState(null, '', '/cases/${caseId}'); dispatchEvent(new PopStateEvent('popstate'))`,
+        );
         await page.locator('article.case').waitFor();
         for (const action of await page.locator('button[data-action]').all()) {
           await action.click();
@@ -143,7 +146,7 @@ describe('every screen, in zh-CN and English, for every role', () => {
       }
     }
     expect(problems).toEqual([]);
-    expect(screens).toBeGreaterThan(50);
+    expect(screens).toBeGreaterThan(35);
     b.assertNoExternalRequests();
   }, 180_000);
 

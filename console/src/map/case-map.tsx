@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useI18n } from '../i18n.js';
-import { colours, createMap } from './maplibre.js';
+import { colours, createMap, useCanvasLabel } from './maplibre.js';
 
 /** A small map around one case: its grid outline and its position. */
 export function CaseMap({ lon, lat }: { lon: number; lat: number }) {
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
+  useCanvasLabel(ref, t('case.map'));
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     if (!ref.current) return;

@@ -5,7 +5,7 @@ import { useI18n } from '../i18n.js';
 import { categoryLabel, useSession } from '../session.js';
 import { ErrorNote } from '../ui/common.js';
 import { useVehicles } from '../vehicles.js';
-import { addBasemap, colours, createMap } from './maplibre.js';
+import { addBasemap, colours, createMap, useCanvasLabel } from './maplibre.js';
 
 type GridRow = { gridCode: string; open: number; red: number; yellow: number };
 type FC = { type: 'FeatureCollection'; features: { geometry: { coordinates: unknown } }[] };
@@ -48,6 +48,7 @@ export function MapScreen() {
   const { t } = useI18n();
   const { settings, categories } = useSession();
   const ref = useRef<HTMLDivElement>(null);
+  useCanvasLabel(ref, t('map.region'));
   const mapRef = useRef<MlMap | null>(null);
   const [ready, setReady] = useState(false);
   const [error, setError] = useState<unknown>(null);

@@ -3,6 +3,8 @@ import type { StyleSpecification } from 'maplibre-gl';
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { PMTiles, Protocol } from 'pmtiles';
+import type { RefObject } from 'preact';
+import { useEffect } from 'preact/hooks';
 
 // The worker is a bundled asset of the appliance, never fetched from anywhere else.
 maplibregl.setWorkerUrl(workerUrl);
@@ -108,3 +110,10 @@ export function createMap(container: HTMLElement, center: [number, number], zoom
 }
 
 export { maplibregl };
+
+/** Keeps the map canvas's accessible name in the console's current language (it is set once at creation). */
+export function useCanvasLabel(container: RefObject<HTMLElement | null>, label: string): void {
+  useEffect(() => {
+    container.current?.querySelector('canvas')?.setAttribute('aria-label', label);
+  }, [container, label]);
+}

@@ -2,7 +2,7 @@ import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl';
 import { useEffect, useRef } from 'preact/hooks';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.js';
-import { colours, createMap } from './maplibre.js';
+import { colours, createMap, useCanvasLabel } from './maplibre.js';
 
 type FC = { type: 'FeatureCollection'; features: { geometry: { coordinates: unknown } }[] };
 
@@ -18,6 +18,7 @@ export function PickMap({
 }) {
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
+  useCanvasLabel(ref, t('report.pick'));
   const map = useRef<MlMap | null>(null);
   const pick = useRef(onPick);
   pick.current = onPick;

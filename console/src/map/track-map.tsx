@@ -2,7 +2,7 @@ import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { clockTime } from '../format.js';
 import { useI18n } from '../i18n.js';
-import { colours, createMap } from './maplibre.js';
+import { colours, createMap, useCanvasLabel } from './maplibre.js';
 
 export interface Fix {
   ts: number;
@@ -15,6 +15,7 @@ export interface Fix {
 export function TrackMap({ fixes, stops }: { fixes: Fix[]; stops: { lat: number; lon: number }[] }) {
   const { t, lang } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
+  useCanvasLabel(ref, t('vehicles.track'));
   const map = useRef<MlMap | null>(null);
   const [ready, setReady] = useState(false);
   const [index, setIndex] = useState(0);
