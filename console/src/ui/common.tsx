@@ -46,6 +46,7 @@ export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, ms: number
   const [error, setError] = useState<unknown>(null);
   const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
   const tick = useRef(0);
+  const last = useRef('');
   const [nonce, setNonce] = useState(0);
   useEffect(() => {
     const ctl = new AbortController();
@@ -55,7 +56,12 @@ export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, ms: number
       try {
         const v = await load(ctl.signal);
         if (mine === tick.current) {
-          setValue(v);
+          // An unchanged answer keeps the same value object, so nothing below re-renders for it.
+          const text = JSON.stringify(v);
+          if (text !== last.current) {
+            last.current = text;
+            setValue(v);
+          }
           setError(null);
           setUpdatedAt(new Date());
         }

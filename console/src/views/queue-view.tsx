@@ -1,3 +1,4 @@
+import { memo } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { clockTime, timeLeft } from '../format.js';
@@ -84,7 +85,8 @@ export function QueueView({ queue }: { queue: string }) {
 }
 
 /** A keyboard-navigable case list: ↑/↓/Home/End move, Enter opens (one row in the tab order at a time). */
-export function CaseTable({ rows, label }: { rows: CaseRow[]; label: string }) {
+/** Memoised: the poll's "updated at" line re-renders the page header, never the rows. */
+export const CaseTable = memo(function CaseTable({ rows, label }: { rows: CaseRow[]; label: string }) {
   const { t } = useI18n();
   const { categories } = useSession();
   const body = useRef<HTMLTableSectionElement>(null);
@@ -162,4 +164,4 @@ export function CaseTable({ rows, label }: { rows: CaseRow[]; label: string }) {
       </table>
     </div>
   );
-}
+});
