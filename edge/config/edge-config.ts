@@ -8,6 +8,7 @@ import {
   workingCalendarSchema,
 } from '../../shared/clock/index.js';
 import { parseOrThrow } from '../../shared/validation.js';
+import { consoleConfigSchema } from '../console/console.config.js';
 import { gpsConfigSchema } from '../gps/gps.config.js';
 import { syncConfigSchema } from '../sync/sync.config.js';
 import { videoConfigSchema } from '../video/video.config.js';
@@ -89,6 +90,8 @@ export const edgeConfigSchema = z.strictObject({
   gps: gpsConfigSchema.prefault({}),
   /** Cameras: ONVIF events, snapshots and the live-view relay. */
   video: videoConfigSchema.prefault({}),
+  /** The control-room web app served from `console/dist`, and an optional offline base map (PMTiles). */
+  console: consoleConfigSchema.prefault({}),
 });
 
 export type EdgeConfig = z.output<typeof edgeConfigSchema>;

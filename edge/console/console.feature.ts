@@ -2,13 +2,11 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { parseOrThrow } from '../../shared/validation.js';
 import type { FeatureFactory } from '../feature.js';
 import { requireAccess } from '../http/auth.middleware.js';
 import type { EdgeEnv } from '../http/env.js';
 import { errorBody } from '../http/errors.js';
 import type { RouteRegistry } from '../http/registry.js';
-import { type ConsoleConfig, consoleConfigSchema } from './console.config.js';
 import { ConsoleQueries } from './console.queries.js';
 import { consoleDataRoutes } from './console-data.routes.js';
 import { rangeResponse, resolveInside, staticResponse } from './static-files.js';
@@ -26,15 +24,9 @@ export const defaultDistDir =
 /** Paths that belong to the API and never fall back to the single-page app. */
 const apiPrefixes = ['/api/', '/open311/', '/sync/', '/metrics', '/health', '/ready'];
 
-/** The console section: the edge config's `console` key once it exists there, else the defaults. */
-function consoleConfigOf(config: unknown): ConsoleConfig {
-  const section = (config as { console?: unknown }).console;
-  return parseOrThrow(consoleConfigSchema, section ?? {}, 'console');
-}
-
 /** Serves the built console (single-page app) and the console's read models. */
 export const consoleFeature: FeatureFactory = (ctx) => {
-  const cfg = consoleConfigOf(ctx.config);
+  const cfg = ctx.config.console;
   if (!cfg.enabled) return null;
   const distDir = resolve(cfg.distDir ?? defaultDistDir);
   const basemap = cfg.basemap ? resolve(ctx.dataDir, cfg.basemap) : null;

@@ -83,7 +83,6 @@ export class PersistWorker {
   ) {
     const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(source, { eval: true, workerData: { file, sqlitePath } });
-    this.worker.unref();
     this.buf = new Float64Array(batchSize * FIELDS);
     this.worker.on(
       'message',
@@ -108,6 +107,9 @@ export class PersistWorker {
         }
       },
     );
+    // After the listener: adding a 'message' listener refs the worker's port again, which kept a process that built
+    // an edge without starting it (wanmi demo seed) from ever exiting.
+    this.worker.unref();
     this.worker.on('error', (error) => this.onResult({ error: String(error), rows: 0 }));
   }
 

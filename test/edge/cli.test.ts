@@ -19,7 +19,8 @@ function wanmi(args: string[], opts: { env?: Record<string, string>; input?: str
     env,
     input: opts.input ?? '',
     encoding: 'utf8',
-    timeout: 120_000,
+    // The demo seed is the slow one (~20 s alone); CI runs it beside the crash test and the browser suites.
+    timeout: 300_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -35,7 +36,7 @@ beforeAll(() => {
   expect(r.code, r.err).toBe(0);
   expect(r.out).toMatch(/seeded the demo district/);
   expect(r.out).toMatch(/demo logins/);
-});
+}, 320_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('wanmi doctor', () => {

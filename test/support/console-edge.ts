@@ -1,23 +1,21 @@
 import sharp from 'sharp';
-import type { EdgeConfig } from '../../edge/config/edge-config.js';
 import { parseEdgeConfig } from '../../edge/config/edge-config.js';
 import { buildEdge, startEdge } from '../../edge/main.js';
 import { type EdgeHarness, insertTestDepartments, insertTestGrid } from './edge-harness.js';
 
 /**
- * Starts the harness's edge with a `console` config section (the base map). The section is added after parsing,
- * so this works before and after the edge config schema lists `console`. Returns the server's stop; call it
+ * Starts the harness's edge with a `console` config section (the base map). Returns the server's stop; call it
  * before `h.stop()`.
  */
 export async function startWithConsole(h: EdgeHarness, section: Record<string, unknown>): Promise<() => Promise<void>> {
-  const parsed = parseEdgeConfig({
+  const config = parseEdgeConfig({
     version: 1,
     district: { division: '320481', name: '溧阳市' },
     city: { division: '320400', name: '常州市' },
     dataDir: h.dir,
     http: { port: 0 },
+    console: section,
   });
-  const config = { ...parsed, console: section } as EdgeConfig;
   h.node = buildEdge(config, { now: () => h.clock });
   insertTestGrid(h.node);
   insertTestDepartments(h.node);
