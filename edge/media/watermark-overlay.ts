@@ -136,3 +136,21 @@ export async function watermarkOverlay(
   }
   return { data, width, height };
 }
+
+/** Blends an RGBA overlay ("over", straight alpha) into the bottom-left corner of packed 8-bit RGB pixels, clipped. */
+export function blendBottomLeft(rgb: Buffer, width: number, height: number, o: Overlay): void {
+  const top = height - o.height;
+  const cols = Math.min(o.width, width);
+  for (let y = Math.max(0, -top); y < o.height; y++) {
+    let s = y * o.width * 4;
+    let d = (top + y) * width * 3;
+    for (let x = 0; x < cols; x++, s += 4, d += 3) {
+      const a = o.data[s + 3] ?? 0;
+      if (a === 0) continue;
+      const keep = 255 - a;
+      rgb[d] = ((o.data[s] ?? 0) * a + (rgb[d] ?? 0) * keep + 127) / 255;
+      rgb[d + 1] = ((o.data[s + 1] ?? 0) * a + (rgb[d + 1] ?? 0) * keep + 127) / 255;
+      rgb[d + 2] = ((o.data[s + 2] ?? 0) * a + (rgb[d + 2] ?? 0) * keep + 127) / 255;
+    }
+  }
+}

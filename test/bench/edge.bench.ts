@@ -45,7 +45,7 @@ async function pool(total: number, concurrency: number, task: (i: number) => Pro
 async function intake(h: EdgeHarness) {
   const photo = await handsetPhoto();
   const collector = await h.as('collector');
-  const concurrency = 2;
+  const concurrency = Number(process.env.BENCH_INTAKE_CONCURRENCY ?? 2);
   const n = 60;
   // Raw limit: what sharp alone does with the same photo (orient, fit 1920, JPEG q80), same concurrency.
   const raw = () =>
