@@ -25,6 +25,8 @@ interface Glyph {
   baseline: number;
   pad: number;
   advance: number;
+  /** The inked rectangle inside the cell (inclusive-exclusive); blitting skips the transparent rest. */
+  ink: { x0: number; y0: number; x1: number; y1: number };
 }
 
 const MAX_GLYPHS = 4096;
@@ -71,7 +73,17 @@ async function renderGlyph(ch: string, fontSize: number): Promise<Glyph> {
     }
     advance = Math.max(Math.round(fontSize * 0.3), right - pad + Math.round(fontSize * 0.08));
   }
-  return { rgba: data, cellWidth, cellHeight, baseline, pad, advance };
+  const ink = { x0: cellWidth, y0: cellHeight, x1: 0, y1: 0 };
+  for (let y = 0; y < cellHeight; y++) {
+    for (let x = 0; x < cellWidth; x++) {
+      if ((data[(y * cellWidth + x) * 4 + 3] ?? 0) === 0) continue;
+      ink.x0 = Math.min(ink.x0, x);
+      ink.x1 = Math.max(ink.x1, x + 1);
+      ink.y0 = Math.min(ink.y0, y);
+      ink.y1 = Math.max(ink.y1, y + 1);
+    }
+  }
+  return { rgba: data, cellWidth, cellHeight, baseline, pad, advance, ink };
 }
 
 function glyph(ch: string, fontSize: number): Promise<Glyph> {
@@ -95,10 +107,10 @@ function glyph(ch: string, fontSize: number): Promise<Glyph> {
 
 /** Draws `src` over `dst` at (dx, dy), clipped; where both have ink the more opaque pixel wins (glyph cells overlap only in their margins). */
 function blit(dst: Buffer, dw: number, dh: number, g: Glyph, dx: number, dy: number): void {
-  for (let y = 0; y < g.cellHeight; y++) {
+  for (let y = g.ink.y0; y < g.ink.y1; y++) {
     const ty = dy + y;
     if (ty < 0 || ty >= dh) continue;
-    for (let x = 0; x < g.cellWidth; x++) {
+    for (let x = g.ink.x0; x < g.ink.x1; x++) {
       const tx = dx + x;
       if (tx < 0 || tx >= dw) continue;
       const s = (y * g.cellWidth + x) * 4;
