@@ -117,7 +117,12 @@ function blit(dst: Buffer, dw: number, dh: number, g: Glyph, dx: number, dy: num
       const a = g.rgba[s + 3] ?? 0;
       if (a === 0) continue;
       const d = (ty * dw + tx) * 4;
-      if (a > (dst[d + 3] ?? 0)) g.rgba.copy(dst, d, s, s + 4);
+      if (a > (dst[d + 3] ?? 0)) {
+        dst[d] = g.rgba[s] ?? 0;
+        dst[d + 1] = g.rgba[s + 1] ?? 0;
+        dst[d + 2] = g.rgba[s + 2] ?? 0;
+        dst[d + 3] = a;
+      }
     }
   }
 }
