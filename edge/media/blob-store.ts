@@ -62,25 +62,11 @@ export class BlobStore {
 
   /** Stores `bytes` (atomically, idempotently) and records its row; the same bytes always give the same hash. */
   put(bytes: Buffer, meta: BlobMeta): { sha256: string; size: number } {
-    const m = blobMetaSchema.safeParse(meta);
-    if (!m.success) throw new DomainError('invalid', `blob: bad metadata (${m.error.issues[0]?.message ?? ''})`);
+    parseMeta(meta); // bad metadata writes nothing, not even the file
     const sha256 = sha256Hex(bytes);
     const file = this.pathOf(sha256);
     if (!this.fileMatches(file, sha256)) writeAtomically(file, bytes);
-    this.deps.db
-      .insert(blobs)
-      .values({
-        sha256,
-        size: bytes.length,
-        mime: m.data.mime,
-        width: m.data.width ?? null,
-        height: m.data.height ?? null,
-        role: m.data.role,
-        createdAt: (this.deps.now?.() ?? new Date()).toISOString(),
-      })
-      .onConflictDoNothing()
-      .run();
-    return { sha256, size: bytes.length };
+    return this.record({ sha256, size: bytes.length }, meta);
   }
 
   /**
@@ -100,8 +86,7 @@ export class BlobStore {
 
   /** Records the row of a staged blob (synchronous: call it inside the transaction of the change that uses it). */
   record(staged: StagedBlob, meta: BlobMeta): { sha256: string; size: number } {
-    const m = blobMetaSchema.safeParse(meta);
-    if (!m.success) throw new DomainError('invalid', `blob: bad metadata (${m.error.issues[0]?.message ?? ''})`);
+    const m = parseMeta(meta);
     // A row never exists without its file: the stage step must have completed (it is cheap to check, not to redo).
     if (!statSync(this.pathOf(staged.sha256), { throwIfNoEntry: false })?.isFile()) {
       throw new Error(`blob store: ${staged.sha256} was not staged`);
@@ -111,10 +96,10 @@ export class BlobStore {
       .values({
         sha256: staged.sha256,
         size: staged.size,
-        mime: m.data.mime,
-        width: m.data.width ?? null,
-        height: m.data.height ?? null,
-        role: m.data.role,
+        mime: m.mime,
+        width: m.width ?? null,
+        height: m.height ?? null,
+        role: m.role,
         createdAt: (this.deps.now?.() ?? new Date()).toISOString(),
       })
       .onConflictDoNothing()
@@ -168,6 +153,12 @@ export class BlobStore {
       throw err;
     }
   }
+}
+
+function parseMeta(meta: BlobMeta): z.output<typeof blobMetaSchema> {
+  const m = blobMetaSchema.safeParse(meta);
+  if (!m.success) throw new DomainError('invalid', `blob: bad metadata (${m.error.issues[0]?.message ?? ''})`);
+  return m.data;
 }
 
 function sha256Hex(bytes: Buffer): string {
