@@ -239,7 +239,7 @@ export async function run(): Promise<Record<string, unknown>> {
         relayNodeRatio50to1: Number((node(50) / node(1)).toFixed(2)),
         limit: CPU_FLAT_LIMIT,
         ratioToLimit: Number((ratio50 / CPU_FLAT_LIMIT).toFixed(2)),
-        note: 'CPU of the edge process plus its ffmpeg, from /proc over 6 s per phase, two rounds (lower kept), one 2 Mbit/s H.264 camera; ffmpeg copies, the relay forwards each fragment to every viewer',
+        note: `CPU of the edge process plus its ffmpeg, from /proc over ${MEASURE_MS / 1000} s per phase, two rounds (lower kept), one 2 Mbit/s H.264 camera; ffmpeg copies, the relay forwards each fragment to every viewer`,
       },
       latency: {
         method:
