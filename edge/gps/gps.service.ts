@@ -11,6 +11,7 @@ import {
   type PositionFix,
   subscriptionsFor,
 } from '../../shared/mqtt/index.js';
+import type { CandidateSink } from '../intake/candidates.js';
 import type { GpsConfig } from './gps.config.js';
 import { LiveHub } from './live.js';
 import { PersistWorker } from './persist-worker.js';
@@ -34,20 +35,8 @@ import {
   TracksStore,
 } from './tracks.store.js';
 
-/** The intake candidate service (edge/intake/candidates.ts, `ctx.services.candidates`), as the GPS feature uses it. */
-export interface CandidateSink {
-  raise(input: {
-    source: 'gps' | 'camera';
-    sourceId: string;
-    rule: string;
-    dedupeKey: string;
-    cooldownMs: number;
-    observedAt: number;
-    category?: string;
-    description: string;
-    position?: { lon: number; lat: number };
-  }): { id: string; created: boolean } | Promise<{ id: string; created: boolean }>;
-}
+// One definition of the candidate sink, in intake (re-exported for this feature's callers).
+export type { CandidateSink } from '../intake/candidates.js';
 
 export interface GpsServiceDeps {
   config: GpsConfig;

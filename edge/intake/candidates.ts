@@ -43,6 +43,11 @@ export const candidateInputSchema = z.strictObject({
 });
 export type CandidateInput = z.input<typeof candidateInputSchema>;
 
+/** Where machine sources (GPS alarms, camera analytics) hand their candidates: the service, or a test double. */
+export interface CandidateSink {
+  raise(input: CandidateInput): Promise<{ id: string; created: boolean }> | { id: string; created: boolean };
+}
+
 const acceptSchema = z.strictObject({
   /** Required when the candidate has no category (the operator classifies it). */
   category: categoryRef.optional(),

@@ -1,23 +1,11 @@
+import type { CandidateSink } from '../intake/candidates.js';
 import type { CameraRegistry } from './camera-registry.js';
 import type { CameraEvent } from './onvif/pullpoint.js';
 import { normaliseTopic } from './onvif/pullpoint.js';
 import type { EventRule } from './video.config.js';
 
-/** What the video feature hands to intake (`ctx.services.candidates.raise`, edge/intake/candidates.ts). */
-export interface CandidateSink {
-  raise(input: {
-    source: 'camera';
-    sourceId: string;
-    rule: string;
-    dedupeKey: string;
-    cooldownMs: number;
-    observedAt: number;
-    category?: string;
-    description: string;
-    position?: { lon: number; lat: number };
-    photo?: Buffer;
-  }): Promise<{ id: string; created: boolean }> | { id: string; created: boolean };
-}
+// One definition of the candidate sink, in intake (re-exported for this feature's callers).
+export type { CandidateSink } from '../intake/candidates.js';
 
 /** The first rule whose topic (exact, or `prefix/*`) and optional data item match the event. */
 export function matchRule(rules: readonly EventRule[], event: CameraEvent): EventRule | undefined {
