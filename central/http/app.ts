@@ -5,6 +5,7 @@ import { SYNC_MAX_BLOB_BYTES } from '../../shared/sync/messages.js';
 import type { CentralAuth, CentralPrincipal } from '../auth/auth.service.js';
 import type { SupervisionService } from '../supervision/supervision.service.js';
 import type { SyncPeer, SyncService } from '../sync/sync.service.js';
+import { consoleRoutes } from './console.routes.js';
 import { supervisionRoutes } from './supervision.routes.js';
 
 /** Request-scoped values: the sync peer (set by the token check of `/sync/v1/*`). */
@@ -120,5 +121,6 @@ export function createCentralApp(deps: {
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   if (deps.auth && deps.supervision) supervisionRoutes(app, { auth: deps.auth, supervision: deps.supervision });
+  consoleRoutes(app);
   return app;
 }
