@@ -121,6 +121,6 @@ export function createCentralApp(deps: {
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   if (deps.auth && deps.supervision) supervisionRoutes(app, { auth: deps.auth, supervision: deps.supervision });
-  consoleRoutes(app);
+  consoleRoutes(app, deps);
   return app;
 }

@@ -1,4 +1,6 @@
 import type { Hono } from 'hono';
+import type { CentralAuth } from '../auth/auth.service.js';
+import type { SupervisionService } from '../supervision/supervision.service.js';
 import type { CentralEnv } from './app.js';
 
 /**
@@ -6,4 +8,7 @@ import type { CentralEnv } from './app.js';
  * provisional decisions to confirm or overrule). Mounted last by `createCentralApp`, after the API routes.
  * Filled in by the console work of issue 7.
  */
-export function consoleRoutes(_app: Hono<CentralEnv>): void {}
+export function consoleRoutes(
+  _app: Hono<CentralEnv>,
+  _deps: { auth?: CentralAuth; supervision?: SupervisionService },
+): void {}
