@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api, onSessionLost, setCsrf } from './api.js';
+import { CentralRoot } from './central/central-app.js';
 import { I18n, initialLang, type Lang, translator, useI18n } from './i18n.js';
 import { landingPath, screensFor } from './nav.js';
 import { linkClick, navigate, usePath } from './router.js';
 import { type Session, SessionContext, type Settings, useSession } from './session.js';
+import { detectSite } from './site.js';
 import type { Category, User } from './types.js';
 import { ErrorNote, Loading } from './ui/common.js';
 import { CaseView } from './views/case-view.js';
@@ -17,13 +19,16 @@ import { ReportView } from './views/report-view.js';
 import { VehiclesView } from './views/vehicles-view.js';
 import { VideoView } from './views/video-view.js';
 
+/** Read once: central marks the page it serves (the city's screens); the edge does not. */
+const site = detectSite();
+
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
   const [large, setLarge] = useState(() => localStorage.getItem('wanmi.large') === '1');
   const t = useMemo(() => translator(lang), [lang]);
   useEffect(() => {
     document.documentElement.lang = lang;
-    document.title = t('app.title');
+    document.title = t(site === 'central' ? 'city.title' : 'app.title');
     localStorage.setItem('wanmi.lang', lang);
   }, [lang, t]);
   useEffect(() => {
@@ -33,11 +38,19 @@ export function App() {
   const i18n = useMemo(() => ({ lang, t }), [lang, t]);
   return (
     <I18n.Provider value={i18n}>
-      <Root
-        toggleLang={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}
-        large={large}
-        toggleLarge={() => setLarge(!large)}
-      />
+      {site === 'central' ? (
+        <CentralRoot
+          toggleLang={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}
+          large={large}
+          toggleLarge={() => setLarge(!large)}
+        />
+      ) : (
+        <Root
+          toggleLang={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}
+          large={large}
+          toggleLarge={() => setLarge(!large)}
+        />
+      )}
     </I18n.Provider>
   );
 }

@@ -12,9 +12,9 @@ interface Stats {
 }
 
 const DAYS = 30;
-const text = { color: '#d8e1ea' };
+export const chartText = { color: '#d8e1ea' };
 
-function Chart({ option, label, testId }: { option: Record<string, unknown>; label: string; testId: string }) {
+export function Chart({ option, label, testId }: { option: Record<string, unknown>; label: string; testId: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<ReturnType<typeof echarts.init> | null>(null);
   useEffect(() => {
@@ -39,12 +39,12 @@ export function ChartsScreen() {
   if (error) return <ErrorNote error={error} retry={refresh} />;
   if (!value) return <Loading />;
   const trend = {
-    textStyle: text,
+    textStyle: chartText,
     tooltip: { trigger: 'axis' },
-    legend: { top: 4, right: 16, textStyle: text, data: [t('charts.reported'), t('charts.closed')] },
+    legend: { top: 4, right: 16, textStyle: chartText, data: [t('charts.reported'), t('charts.closed')] },
     grid: { left: 40, right: 20, top: 40, bottom: 30 },
-    xAxis: { type: 'category', data: value.days.map((d) => d.slice(5)), axisLabel: text },
-    yAxis: { type: 'value', minInterval: 1, axisLabel: text },
+    xAxis: { type: 'category', data: value.days.map((d) => d.slice(5)), axisLabel: chartText },
+    yAxis: { type: 'value', minInterval: 1, axisLabel: chartText },
     series: [
       { name: t('charts.reported'), type: 'line', data: value.reported, smooth: true, color: '#74c0fc' },
       { name: t('charts.closed'), type: 'line', data: value.closed, smooth: true, color: '#2fb344' },
@@ -52,11 +52,11 @@ export function ChartsScreen() {
   };
   const deps = value.departments.slice(0, 15);
   const closure = {
-    textStyle: text,
+    textStyle: chartText,
     tooltip: { trigger: 'axis' },
     grid: { left: 160, right: 30, top: 20, bottom: 30 },
-    xAxis: { type: 'value', max: 100, axisLabel: { ...text, formatter: '{value}%' } },
-    yAxis: { type: 'category', data: deps.map((d) => d.name), axisLabel: text, inverse: true },
+    xAxis: { type: 'value', max: 100, axisLabel: { ...chartText, formatter: '{value}%' } },
+    yAxis: { type: 'category', data: deps.map((d) => d.name), axisLabel: chartText, inverse: true },
     series: [
       {
         name: t('charts.closureRate'),

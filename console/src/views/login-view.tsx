@@ -8,9 +8,12 @@ import { Field } from '../ui/common.js';
 export function LoginView({
   onLogin,
   toggleLang,
+  title,
 }: {
   onLogin: (u: User, csrf: string) => void;
   toggleLang: () => void;
+  /** The platform's name (central shows the city's). */
+  title?: string;
 }) {
   const { t } = useI18n();
   const [username, setUsername] = useState('');
@@ -34,7 +37,7 @@ export function LoginView({
     <main class="login" id="main">
       <form onSubmit={submit} aria-labelledby="login-title">
         <h1 id="login-title">
-          {t('app.title')} · {t('login.title')}
+          {title ?? t('app.title')} · {t('login.title')}
         </h1>
         <Field id="login-username" label={t('login.username')}>
           <input
