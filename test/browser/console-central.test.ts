@@ -319,4 +319,29 @@ describe('the console on central: the city’s screens', () => {
     expect(reached).toBe(true);
     b.assertNoExternalRequests();
   }, 60_000);
+
+  it('as the clock runs, the city sees lights turn red: the overdue queue and the district’s overdue count', async () => {
+    h.edge.advance(120); // 11:50 on a working Monday: the 1-hour dispatch limits of 09:00 have passed
+    const page = await b.newPage();
+    await page.context().clearCookies();
+    await loginThroughForm(page, h.base, 'citylead', CITY_PASSWORD);
+    if ((await page.evaluate('document.documentElement.lang')) !== 'zh-CN') {
+      await page.locator('[data-testid=lang-switch]').click(); // the language test left English chosen
+    }
+    await page.locator(`tr[data-district="${DISTRICT}"]`).waitFor();
+    await expect
+      .poll(async () =>
+        Number(await page.locator(`tr[data-district="${DISTRICT}"] [data-testid=overdue]`).textContent()),
+      )
+      .toBeGreaterThan(0);
+    await page.locator('nav.side a[data-screen="/city/cases?overdue=true"]').click();
+    await page.waitForURL('**/city/cases?overdue=true');
+    const rows = page.locator('table.cases tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    const lights = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-light')));
+    expect(new Set(lights)).toEqual(new Set(['red']));
+    expect(await rows.first().locator('td.left').textContent()).toMatch(/^超期/);
+    await screenshot(page, 'city-overdue-zh-CN');
+    b.assertNoExternalRequests();
+  }, 60_000);
 });

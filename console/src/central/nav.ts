@@ -13,6 +13,9 @@ const readers = centralAccess['case.read'];
 export const cityScreens: readonly CityScreen[] = [
   { path: '/city/districts', label: 'city.nav.districts', roles: centralAccess['district.read'] },
   { path: '/city/cases', label: 'city.nav.cases', roles: readers },
+  // The city's own steps as queues: reports to accept, checked cases to close.
+  { path: '/city/cases?status=reported', label: 'queue.accept', roles: stepRoles.accept },
+  { path: '/city/cases?status=checked', label: 'queue.close', roles: stepRoles.close },
   { path: '/city/cases?overdue=true', label: 'city.nav.overdue', roles: readers },
   { path: '/city/cases?conflicts=true', label: 'city.nav.conflicts', roles: readers },
   { path: '/city/provisional', label: 'city.nav.provisional', roles: readers },
