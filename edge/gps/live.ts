@@ -38,11 +38,62 @@ export class LiveHub {
     s.v = this.version;
     // The caller hands over a fresh object: keep it (no copy per fix).
     this.states.set(state.deviceId, s);
-    if (this.waiters.size > 0) {
-      const ws = [...this.waiters];
-      this.waiters.clear();
-      for (const w of ws) w();
+    if (this.waiters.size > 0) this.wake();
+  }
+
+  /**
+   * The same as `update` with the device's fields and a fix, changing the device's stored state in place when it
+   * has the same optional fields (readers get copies from changedSince, so none sees the change half made).
+   */
+  updateFix(
+    device: { id: number; deviceKey: string; kind: DeviceKind; name: string; group: string },
+    fix: { ts: number; lat: number; lon: number; speedKmh?: number | undefined; headingDeg?: number | undefined },
+    moving: boolean,
+    receivedAt: number,
+  ): void {
+    const s = this.states.get(device.id);
+    if (
+      s === undefined ||
+      s.deviceKey !== device.deviceKey ||
+      (s.speedKmh === undefined) !== (fix.speedKmh === undefined) ||
+      (s.headingDeg === undefined) !== (fix.headingDeg === undefined)
+    ) {
+      const fresh: Omit<LiveState, 'v'> = {
+        deviceId: device.id,
+        deviceKey: device.deviceKey,
+        kind: device.kind,
+        name: device.name,
+        group: device.group,
+        ts: fix.ts,
+        lat: fix.lat,
+        lon: fix.lon,
+        ...(fix.speedKmh === undefined ? {} : { speedKmh: fix.speedKmh }),
+        ...(fix.headingDeg === undefined ? {} : { headingDeg: fix.headingDeg }),
+        moving,
+        receivedAt,
+      };
+      this.update(fresh);
+      return;
     }
+    s.kind = device.kind;
+    s.name = device.name;
+    s.group = device.group;
+    s.ts = fix.ts;
+    s.lat = fix.lat;
+    s.lon = fix.lon;
+    if (fix.speedKmh !== undefined) s.speedKmh = fix.speedKmh;
+    if (fix.headingDeg !== undefined) s.headingDeg = fix.headingDeg;
+    s.moving = moving;
+    s.receivedAt = receivedAt;
+    this.version += 1;
+    s.v = this.version;
+    if (this.waiters.size > 0) this.wake();
+  }
+
+  private wake(): void {
+    const ws = [...this.waiters];
+    this.waiters.clear();
+    for (const w of ws) w();
   }
 
   remove(deviceId: number): void {

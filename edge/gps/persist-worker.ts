@@ -138,6 +138,28 @@ export class PersistWorker {
     return this.n >= this.batchSize;
   }
 
+  /** The same as `add` without a row object (the ingest's hot path). */
+  addFix(
+    deviceId: number,
+    f: { ts: number; lat: number; lon: number; speedKmh?: number; headingDeg?: number; accuracyM?: number },
+    flags: number,
+    receivedAt: number,
+  ): boolean {
+    const o = this.n * FIELDS;
+    const b = this.buf;
+    b[o] = deviceId;
+    b[o + 1] = f.ts;
+    b[o + 2] = f.lat;
+    b[o + 3] = f.lon;
+    b[o + 4] = f.speedKmh ?? Number.NaN;
+    b[o + 5] = f.headingDeg ?? Number.NaN;
+    b[o + 6] = f.accuracyM ?? Number.NaN;
+    b[o + 7] = flags;
+    b[o + 8] = receivedAt;
+    this.n += 1;
+    return this.n >= this.batchSize;
+  }
+
   /** Hands the pending rows to the worker. */
   flush(): void {
     if (this.n === 0 || this.closed) return;

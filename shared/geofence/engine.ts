@@ -94,7 +94,7 @@ export class GeofenceEngine {
    * last one is ignored and counted (`outOfOrder`), so is a repeat of the same ts; an invalid fix is counted too.
    */
   process(input: Fix): Alarm[] {
-    const fix = normalise(input);
+    const fix = normalise(input, this.fix);
     if (fix === undefined) {
       this.counters.invalid += 1;
       return [];
@@ -119,7 +119,9 @@ export class GeofenceEngine {
     this.counters.processed += 1;
 
     const out: Alarm[] = [];
-    for (const i of this.relevantFences(dev, fix)) {
+    const ids = this.relevantFences(dev, fix);
+    for (let k = 0; k < ids.length; k++) {
+      const i = ids[k] as number;
       const fence = this.fences[i];
       if (fence === undefined) continue;
       const state = dev.fences.get(i) ?? newFenceState();
@@ -183,23 +185,35 @@ export class GeofenceEngine {
       this.mark = 0;
     }
     this.mark += 1;
-    // No closures per fix: the search visitor and `take` read the fix's group and output list from fields.
-    const ids: number[] = [];
+    // No allocation per fix: the search visitor and `take` read the fix's group and fill one reused list (process
+    // is not re-entered, and reads the list before the next fix).
+    const ids = this.takeIds;
+    ids.length = 0;
     this.takeGroup = fix.group;
-    this.takeIds = ids;
     this.tree?.search(fix.lon, fix.lat, fix.lon, fix.lat, this.visitFence);
-    for (const i of this.offRouteByGroup.get(fix.group) ?? []) this.take(i);
-    for (const i of dev.fences.keys()) {
-      // The device changed group: the old group's fences no longer apply, and are dropped silently.
-      if (this.fences[i]?.groups.has(fix.group)) this.take(i);
-      else dev.fences.delete(i);
+    const offRoute = this.offRouteByGroup.get(fix.group);
+    if (offRoute !== undefined) for (const i of offRoute) this.take(i);
+    if (dev.fences.size > 0) {
+      for (const i of dev.fences.keys()) {
+        // The device changed group: the old group's fences no longer apply, and are dropped silently.
+        if (this.fences[i]?.groups.has(fix.group)) this.take(i);
+        else dev.fences.delete(i);
+      }
     }
-    this.takeIds = [];
     return ids.length > 1 ? ids.sort((a, b) => a - b) : ids;
   }
 
   private takeGroup = '';
-  private takeIds: number[] = [];
+  private readonly takeIds: number[] = [];
+  /** The normalised input of the fix being processed (copied: the engine keeps no reference to it). */
+  private readonly fix: { -readonly [K in keyof Fix]: Fix[K] } = {
+    deviceKey: '',
+    group: '',
+    ts: 0,
+    lat: 0,
+    lon: 0,
+    speedKmh: undefined,
+  };
 
   private take(i: number): void {
     if (this.seen[i] === this.mark || !this.fences[i]?.groups.has(this.takeGroup)) return;
@@ -213,12 +227,21 @@ export class GeofenceEngine {
   };
 }
 
-/** The fix as the engine uses it, or undefined when unusable; a negative or non-finite speed counts as absent. */
-function normalise(fix: Fix): Fix | undefined {
+/**
+ * The fix as the engine uses it, written into `into`, or undefined when unusable; a negative or non-finite speed
+ * counts as absent.
+ */
+function normalise(fix: Fix, into: { -readonly [K in keyof Fix]: Fix[K] }): Fix | undefined {
   if (typeof fix !== 'object' || fix === null) return undefined;
   const { deviceKey, group, ts, lat, lon, speedKmh } = fix;
   if (typeof deviceKey !== 'string' || deviceKey === '' || typeof group !== 'string') return undefined;
   if (!Number.isFinite(ts) || !isLon(lon) || !isLat(lat)) return undefined;
   const speedOk = speedKmh === undefined || (Number.isFinite(speedKmh) && speedKmh >= 0);
-  return { deviceKey, group, ts, lat, lon, speedKmh: speedOk ? speedKmh : undefined };
+  into.deviceKey = deviceKey;
+  into.group = group;
+  into.ts = ts;
+  into.lat = lat;
+  into.lon = lon;
+  into.speedKmh = speedOk ? speedKmh : undefined;
+  return into;
 }

@@ -14,13 +14,18 @@ export interface TopicDecodeResult {
  */
 export function createTopicDecoder(
   options?: DecodeOptions,
-): (topic: string, payload: Uint8Array | string, receivedAt: number) => TopicDecodeResult | undefined {
+): (
+  topic: string,
+  payload: Uint8Array | string,
+  receivedAt: number,
+  byteLength?: number,
+) => TopicDecodeResult | undefined {
   const wanmiPosition = wanmiPositionDecoder(options);
   const owntracks = owntracksDecoder(options);
   // Devices publish on the same topic all day: remember matches (never misses, which a hostile client could vary),
   // and start afresh past 50,000 topics.
   const cache = new Map<string, TopicMatch>();
-  return (topic, payload, receivedAt) => {
+  return (topic, payload, receivedAt, byteLength) => {
     let match = cache.get(topic);
     if (match === undefined) {
       match = matchTopic(topic);
@@ -31,10 +36,10 @@ export function createTopicDecoder(
     }
     switch (match?.name) {
       case 'vehiclePosition':
-        return { match, result: wanmiPosition(match.params, payload, receivedAt) };
+        return { match, result: wanmiPosition(match.params, payload, receivedAt, byteLength) };
       case 'owntracksLocation':
       case 'owntracksEvent':
-        return { match, result: owntracks(match.params, payload, receivedAt) };
+        return { match, result: owntracks(match.params, payload, receivedAt, byteLength) };
       default:
         return undefined;
     }

@@ -1,3 +1,4 @@
+export { scanWanmiPosition } from './flat-position.js';
 export * from './owntracks.js';
 export {
   type Decoded,

@@ -111,7 +111,7 @@ const handlers: Readonly<Record<OwntracksType, Handler>> = {
  */
 export function owntracksDecoder(options?: DecodeOptions): Decoder<OwntracksParams> {
   const o = resolveDecodeOptions(options);
-  return (params, payload, receivedAt) => {
+  return (params, payload, receivedAt, byteLength) => {
     const clock = checkReceivedAt(receivedAt);
     if (clock) return clock;
     const user: unknown = params?.user;
@@ -124,7 +124,7 @@ export function owntracksDecoder(options?: DecodeOptions): Decoder<OwntracksPara
     ) {
       return fail('schema', 'topic: user and device must be 1–64 of A–Z a–z 0–9 _ -');
     }
-    const json = readJson(payload, o.maxPayloadBytes);
+    const json = readJson(payload, o.maxPayloadBytes, byteLength);
     if (!json.ok) return json;
     const obj = requireObject(json.value, 'an OwnTracks object');
     if (!obj.ok) return obj;

@@ -44,29 +44,42 @@ function utf8Length(s: string, limit: number): number {
   return bytes;
 }
 
-/** Size cap on the raw bytes first (a huge payload is never parsed), then strict UTF-8, then JSON. */
-export function readJson(payload: unknown, maxBytes: number): Step<unknown> {
-  let text: string;
+/**
+ * Size cap on the raw bytes first (a huge payload is never parsed), then strict UTF-8. `knownBytes`: the UTF-8 size
+ * of a string payload when the caller already has it (it decoded the string from bytes it checked), so the string
+ * is not measured again.
+ */
+export function readText(payload: unknown, maxBytes: number, knownBytes?: number): Step<string> {
   if (typeof payload === 'string') {
-    const size = utf8Length(payload, maxBytes);
+    const size = knownBytes ?? utf8Length(payload, maxBytes);
     if (size > maxBytes) return fail('oversized', `payload over ${maxBytes} bytes`);
-    text = payload;
-  } else if (payload instanceof Uint8Array) {
+    return { ok: true, value: payload };
+  }
+  if (payload instanceof Uint8Array) {
     if (payload.byteLength > maxBytes) return fail('oversized', `payload over ${maxBytes} bytes`);
     try {
-      text = utf8.decode(payload);
+      return { ok: true, value: utf8.decode(payload) };
     } catch {
       return fail('malformed_json', 'payload is not valid UTF-8');
     }
-  } else {
-    return fail('wrong_type', 'payload must be bytes or a string');
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return fail('wrong_type', 'payload must be bytes or a string');
+}
+
+/** JSON (a leading BOM is tolerated). */
+export function parseJsonText(text: string): Step<unknown> {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return { ok: true, value: JSON.parse(body) as unknown };
   } catch (error) {
     return fail('malformed_json', `not JSON: ${error instanceof Error ? error.message : 'unparsable'}`);
   }
+}
+
+/** Size cap on the raw bytes first (a huge payload is never parsed), then strict UTF-8, then JSON. */
+export function readJson(payload: unknown, maxBytes: number, knownBytes?: number): Step<unknown> {
+  const text = readText(payload, maxBytes, knownBytes);
+  return text.ok ? parseJsonText(text.value) : text;
 }
 
 export function describeValue(value: unknown): string {

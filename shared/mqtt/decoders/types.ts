@@ -77,8 +77,16 @@ export type DecodeResult =
   | { readonly ok: true; readonly messages: readonly Decoded[] }
   | { readonly ok: false; readonly reason: DecodeFailureReason; readonly detail: string };
 
-/** A decoder: never throws, whatever the bytes. `receivedAt` is the edge's clock (epoch ms) at receipt. */
-export type Decoder<P> = (params: P, payload: Uint8Array | string, receivedAt: number) => DecodeResult;
+/**
+ * A decoder: never throws, whatever the bytes. `receivedAt` is the edge's clock (epoch ms) at receipt. `byteLength`:
+ * the UTF-8 size of a string payload when the caller knows it (it decoded the string from bytes), else measured.
+ */
+export type Decoder<P> = (
+  params: P,
+  payload: Uint8Array | string,
+  receivedAt: number,
+  byteLength?: number,
+) => DecodeResult;
 
 export const decodeOptionsSchema = z.strictObject({
   /** Checked on the raw bytes before any parsing. */

@@ -1,15 +1,16 @@
 import { limits } from '../payloads/fields.js';
 import { type WanmiPositionV1, wanmiPositionNumericFields, wanmiPositionV1 } from '../payloads/wanmi-position.js';
 import { topicIdPattern } from '../topics.js';
+import { scanWanmiPosition } from './flat-position.js';
 import {
   checkNullIsland,
   checkReceivedAt,
   checkTime,
-  compact,
   decoded,
   fail,
+  parseJsonText,
   parseWith,
-  readJson,
+  readText,
   rejectNonFinite,
   requireObject,
 } from './steps.js';
@@ -41,48 +42,61 @@ export interface WanmiPositionParams {
   readonly vehicleId: string;
 }
 
-/** Decoder for Wanmi position v1 payloads; options are checked once, here (throws ValidationError). */
-export function wanmiPositionDecoder(options?: DecodeOptions): Decoder<WanmiPositionParams> {
+/**
+ * Decoder for Wanmi position v1 payloads; options are checked once, here (throws ValidationError). `fastLane: false`
+ * turns off the one-pass scan of the everyday payload (`flat-position.ts`), for the tests that compare both paths.
+ */
+export function wanmiPositionDecoder(
+  options?: DecodeOptions,
+  internal: { fastLane?: boolean } = {},
+): Decoder<WanmiPositionParams> {
   const o = resolveDecodeOptions(options);
-  return (params, payload, receivedAt) => {
+  const fastLane = internal.fastLane ?? true;
+  return (params, payload, receivedAt, byteLength) => {
     const clock = checkReceivedAt(receivedAt);
     if (clock) return clock;
     const vehicleId: unknown = params?.vehicleId;
     if (typeof vehicleId !== 'string' || !topicIdPattern.test(vehicleId)) {
       return fail('schema', 'topic: vehicleId must be 1–64 of A–Z a–z 0–9 _ -');
     }
-    const json = readJson(payload, o.maxPayloadBytes);
-    if (!json.ok) return json;
-    const obj = requireObject(json.value, 'a Wanmi position object');
-    if (!obj.ok) return obj;
-    const nonFinite = rejectNonFinite(obj.value, wanmiPositionNumericFields);
-    if (nonFinite) return nonFinite;
-    // The common case (epoch-ms ts, numbers in range, known keys) is checked by hand; anything else goes through
-    // the schema, which also words the rejections. Both accept exactly the same inputs on the fast path.
-    let p = wanmiPositionFastPath(obj.value);
+    const text = readText(payload, o.maxPayloadBytes, byteLength);
+    if (!text.ok) return text;
+    let p = fastLane ? scanWanmiPosition(text.value) : undefined;
     if (p === undefined) {
-      const parsed = parseWith(wanmiPositionV1, obj.value);
-      if (!parsed.ok) return parsed;
-      p = parsed.value;
+      const json = parseJsonText(text.value);
+      if (!json.ok) return json;
+      const obj = requireObject(json.value, 'a Wanmi position object');
+      if (!obj.ok) return obj;
+      const nonFinite = rejectNonFinite(obj.value, wanmiPositionNumericFields);
+      if (nonFinite) return nonFinite;
+      // The common case (epoch-ms ts, numbers in range, known keys) is checked by hand; anything else goes through
+      // the schema, which also words the rejections. Both accept exactly the same inputs on the fast path.
+      p = wanmiPositionFastPath(obj.value);
+      if (p === undefined) {
+        const parsed = parseWith(wanmiPositionV1, obj.value);
+        if (!parsed.ok) return parsed;
+        p = parsed.value;
+      }
     }
     const ts = typeof p.ts === 'number' ? p.ts : Date.parse(p.ts);
     if (!Number.isFinite(ts)) return fail('schema', 'ts: not a representable date');
     const rejected = checkNullIsland(p.lat, p.lon, o) ?? checkTime('ts', ts, receivedAt, o);
     if (rejected) return rejected;
-    const fix: PositionFix = compact({
+    // Only what the device sent (as `compact` would give, in the same key order), built without a second object.
+    const fix: { -readonly [K in keyof PositionFix]: PositionFix[K] } = {
       kind: 'fix',
       deviceKey: vehicleDeviceKey(vehicleId),
       ts,
       lat: p.lat,
       lon: p.lon,
-      speedKmh: p.speed,
-      headingDeg: p.heading,
-      accuracyM: p.acc,
-      altM: p.alt,
-      sats: p.sats,
-      ignition: p.ignition,
-      source: 'wanmi',
-    });
+    } as PositionFix;
+    if (p.speed !== undefined) fix.speedKmh = p.speed;
+    if (p.heading !== undefined) fix.headingDeg = p.heading;
+    if (p.acc !== undefined) fix.accuracyM = p.acc;
+    if (p.alt !== undefined) fix.altM = p.alt;
+    if (p.sats !== undefined) fix.sats = p.sats;
+    if (p.ignition !== undefined) fix.ignition = p.ignition;
+    fix.source = 'wanmi';
     return decoded(fix);
   };
 }
