@@ -84,11 +84,29 @@ function readModels(app: Hono<CentralEnv>, supervision: SupervisionService, deps
     if (!(centralAccess['case.read'] as readonly string[]).includes(p.role))
       throw new DomainError('forbidden', `a ${p.role} may not do this`);
   };
+  let badClocks = 0;
   const clocksOf = (state: CaseState, at: number): ClockView[] =>
     Object.values(state.clocks)
       .filter((k): k is StepClock => k !== undefined)
-      .map((k) => {
-        const s = clockStatus(calendar, k, at, thresholds);
+      .flatMap((k) => {
+        let s: ReturnType<typeof clockStatus>;
+        try {
+          s = clockStatus(calendar, k, at, thresholds);
+        } catch (err) {
+          // A clock the calendar cannot measure (e.g. a year it does not cover) shows no light; the row still lists.
+          badClocks++;
+          console.warn(
+            JSON.stringify({
+              level: 'warn',
+              msg: 'console: clock not measurable',
+              caseId: state.caseId,
+              step: k.step,
+              count: badClocks,
+              err: String(err),
+            }),
+          );
+          return [];
+        }
         return {
           step: k.step,
           state: s.state,

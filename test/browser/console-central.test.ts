@@ -294,8 +294,16 @@ describe('the console on central: the city’s screens', () => {
     const page = await b.newPage();
     await page.context().clearCookies();
     await loginThroughForm(page, h.base, 'citylead', CITY_PASSWORD);
-    await page.goto(`${h.base}/city/cases?district=${DISTRICT}`);
+    // A search in the URL fills the box; the nav's link clears it (the box follows the URL, not the other way round).
+    await page.goto(`${h.base}/city/cases?q=${encodeURIComponent('井盖')}`);
     const rows = page.locator('table.cases tbody tr');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.locator('[data-testid=filter-q]').inputValue()).toBe('井盖');
+    await page.locator('nav.side a[data-screen="/city/cases"]').click();
+    await expect.poll(() => page.locator('[data-testid=filter-q]').inputValue()).toBe('');
+    await page.waitForTimeout(500); // longer than the search box's pause: it must not put the old search back
+    expect(new URL(page.url()).search).toBe('');
+    await page.locator('[data-testid=filter-district]').selectOption(DISTRICT);
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(4);
     await rows.first().focus();
     await page.keyboard.press('ArrowDown');

@@ -47,6 +47,11 @@ export function CityCasesView({ search }: { search: string }) {
     setOffset(0);
     replaceSearch(next);
   };
+  // A link (the nav, a district's row) replaced the query: the search box and the page follow it.
+  useEffect(() => {
+    setOffset(0);
+    setTyped((now) => (now.trim() === q ? now : q));
+  }, [search]);
   // The search box follows typing after a short pause.
   useEffect(() => {
     if (typed.trim() === q) return;

@@ -16,8 +16,14 @@ export function DistrictsChart({ rows }: { rows: { district: string; open: numbe
       xAxis: { type: 'category', data: rows.map((r) => r.district), axisLabel: chartText },
       yAxis: { type: 'value', minInterval: 1, axisLabel: chartText },
       series: [
-        { name: t('city.col.open'), type: 'bar', data: rows.map((r) => r.open), color: '#3d84bf' },
-        { name: t('city.col.overdue'), type: 'bar', data: rows.map((r) => r.overdue), color: '#d63939' },
+        { name: t('city.col.open'), type: 'bar', barMaxWidth: 48, data: rows.map((r) => r.open), color: '#3d84bf' },
+        {
+          name: t('city.col.overdue'),
+          type: 'bar',
+          barMaxWidth: 48,
+          data: rows.map((r) => r.overdue),
+          color: '#d63939',
+        },
       ],
     }),
     [rows, t],
