@@ -1,6 +1,6 @@
+import { lazy, Suspense } from 'preact/compat';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api, onSessionLost, setCsrf } from './api.js';
-import { CentralRoot } from './central/central-app.js';
 import { I18n, initialLang, type Lang, translator, useI18n } from './i18n.js';
 import { landingPath, screensFor } from './nav.js';
 import { linkClick, navigate, usePath } from './router.js';
@@ -21,6 +21,8 @@ import { VideoView } from './views/video-view.js';
 
 /** Read once: central marks the page it serves (the city's screens); the edge does not. */
 const site = detectSite();
+/** The city's screens load only on central (the edge's bundle does not carry them). */
+const CentralRoot = lazy(() => import('./central/central-app.js').then((m) => ({ default: m.CentralRoot })));
 
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
@@ -39,11 +41,13 @@ export function App() {
   return (
     <I18n.Provider value={i18n}>
       {site === 'central' ? (
-        <CentralRoot
-          toggleLang={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}
-          large={large}
-          toggleLarge={() => setLarge(!large)}
-        />
+        <Suspense fallback={<Loading />}>
+          <CentralRoot
+            toggleLang={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}
+            large={large}
+            toggleLarge={() => setLarge(!large)}
+          />
+        </Suspense>
       ) : (
         <Root
           toggleLang={() => setLang(lang === 'zh-CN' ? 'en' : 'zh-CN')}

@@ -47,17 +47,23 @@ export function CityCasesView({ search }: { search: string }) {
     setOffset(0);
     replaceSearch(next);
   };
-  // A link (the nav, a district's row) replaced the query: the search box and the page follow it.
-  useEffect(() => {
-    setOffset(0);
-    setTyped((now) => (now.trim() === q ? now : q));
-  }, [search]);
-  // The search box follows typing after a short pause.
+  // The search box follows typing after a short pause; `pushed` is the last search it put in the URL.
+  const pushed = useRef(q);
   useEffect(() => {
     if (typed.trim() === q) return;
-    const timer = setTimeout(() => set('q', typed.trim()), 300);
+    const timer = setTimeout(() => {
+      pushed.current = typed.trim();
+      set('q', typed.trim());
+    }, 300);
     return () => clearTimeout(timer);
   }, [typed]);
+  // A link (the nav, a district's row) changed the search: the box follows the URL, not the other way round.
+  useEffect(() => {
+    if (q === pushed.current) return;
+    pushed.current = q;
+    setTyped(q);
+  }, [q]);
+  useEffect(() => setOffset(0), [search]);
   const districts = usePoll(
     (signal) =>
       api
