@@ -56,6 +56,9 @@ export interface ClockView {
   remainingMs: number | null;
 }
 
+/** Cases read per provisional listing (the supervision list's maximum page); more are reported as truncated. */
+const PROVISIONAL_CASES = 200;
+
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
 /**
@@ -185,7 +188,7 @@ function readModels(app: Hono<CentralEnv>, supervision: SupervisionService, deps
   app.get('/api/v1/console/city/provisional', async (c) => {
     mayRead(c);
     const q = parseQuery(c.req.query());
-    const page = await supervision.list({ ...q, provisional: 'true', limit: 200, offset: 0 });
+    const page = await supervision.list({ ...q, provisional: 'true', limit: PROVISIONAL_CASES, offset: 0 });
     const states = await statesOf(page.cases.map((r) => r.id));
     const decisions = page.cases.flatMap((r) => {
       const s = states.get(r.id);
@@ -209,7 +212,7 @@ function readModels(app: Hono<CentralEnv>, supervision: SupervisionService, deps
         });
     });
     decisions.sort((a, b) => (a.at ?? '').localeCompare(b.at ?? ''));
-    return c.json({ cases: page.total, decisions });
+    return c.json({ cases: page.total, truncated: page.total > PROVISIONAL_CASES, decisions });
   });
 }
 

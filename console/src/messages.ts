@@ -421,6 +421,7 @@ export const zh = {
   'city.provisional.readOnly': '只有值班长可以确认或否决临时决定',
   'city.provisional.none': '没有待确认的临时决定',
   'city.provisional.count': '共 {n} 项待确认',
+  'city.provisional.truncated': '共 {n} 件案件有待确认的决定，这里只列出最近更新的 200 件；请按区筛选',
   'city.file.title': '为区立案（派往该区指挥中心）',
   'city.file.district': '区（6 位行政区划代码）',
   'city.file.submit': '立案并派往该区',
@@ -849,6 +850,8 @@ export const en: Record<MessageKey, string> = {
   'city.provisional.readOnly': 'Only a shift lead may confirm or overrule provisional decisions',
   'city.provisional.none': 'No provisional decision is waiting',
   'city.provisional.count': '{n} waiting',
+  'city.provisional.truncated':
+    '{n} cases have decisions waiting; only the 200 most recently updated are listed here — filter by district',
   'city.file.title': 'File a case for a district (sent to its command centre)',
   'city.file.district': 'District (6-digit division code)',
   'city.file.submit': 'File and send to the district',

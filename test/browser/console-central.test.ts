@@ -127,6 +127,8 @@ describe('the console on central: the city’s screens', () => {
     await page.waitForURL('**/city/provisional');
     const decisions = page.locator('table.provisional-table tbody tr');
     await expect.poll(() => decisions.count()).toBe(3);
+    await page.locator('[data-testid=filter-district]').selectOption(DISTRICT);
+    await expect.poll(() => decisions.count()).toBe(3);
     await screenshot(page, 'city-provisional-zh-CN');
     const confirmRow = page.locator(`tr[data-case="${ids.confirm}"]`);
     await confirmRow.locator('[data-testid=confirm]').click();

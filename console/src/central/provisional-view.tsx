@@ -6,16 +6,29 @@ import { useSession } from '../session.js';
 import { ErrorNote, Loading, usePoll } from '../ui/common.js';
 import { mayDecideProvisional } from './nav.js';
 import { DecideProvisional, OriginLabel } from './provisional.js';
-import type { ProvisionalRow } from './types.js';
+import type { DistrictRow, ProvisionalRow } from './types.js';
 
 /** 待确认的临时决定: every district decision on a city-owned step, waiting for the city's confirm or overrule. */
 export function ProvisionalView() {
   const { t, lang } = useI18n();
   const { user } = useSession();
   const [outcomes, setOutcomes] = useState<Record<string, 'confirmed' | 'overruled'>>({});
+  const [district, setDistrict] = useState('');
   const { value, error, refresh } = usePoll(
-    (signal) => api.get<{ decisions: ProvisionalRow[] }>('/api/v1/console/city/provisional', signal),
+    (signal) =>
+      api.get<{ cases: number; truncated: boolean; decisions: ProvisionalRow[] }>(
+        `/api/v1/console/city/provisional${district ? `?district=${district}` : ''}`,
+        signal,
+      ),
     5000,
+    [district],
+  );
+  const districts = usePoll(
+    (signal) =>
+      api
+        .get<{ districts: DistrictRow[] }>('/api/v1/districts', signal)
+        .catch(() => ({ districts: [] as DistrictRow[] })),
+    60_000,
     [],
   );
   const decided = Object.entries(outcomes);
@@ -33,6 +46,24 @@ export function ProvisionalView() {
         )}
       </div>
       <p class="hint">{t('city.provisional.hint')}</p>
+      <label>
+        {t('city.filter.district')}{' '}
+        <select value={district} onChange={(e) => setDistrict(e.currentTarget.value)} data-testid="filter-district">
+          <option value="">{t('city.filter.allDistricts')}</option>
+          {(districts.value?.districts ?? [])
+            .filter((d) => d.provisionalPending > 0 || d.district === district)
+            .map((d) => (
+              <option key={d.district} value={d.district} class="data">
+                {d.district}
+              </option>
+            ))}
+        </select>
+      </label>
+      {value?.truncated && (
+        <p class="hint" role="status">
+          {t('city.provisional.truncated', { n: value.cases })}
+        </p>
+      )}
       {!mayDecideProvisional(user.role) && <p class="muted">{t('city.provisional.readOnly')}</p>}
       <div aria-live="polite" data-testid="outcomes">
         {decided.map(([eventId, outcome]) => (
