@@ -4,6 +4,8 @@ import type { CandidateSink } from './camera-events.js';
 import type { CameraDiscovery } from './discovery.js';
 import { wsDiscovery } from './discovery.js';
 import { OnvifMock } from './onvif-mock.js';
+import { isLivePath } from './relay/live-relay.js';
+import { UpgradeRouter } from './relay/upgrade-router.js';
 import type { VideoConfig } from './video.config.js';
 import { registerVideoMetrics } from './video.metrics.js';
 import { videoRoutes } from './video.routes.js';
@@ -31,20 +33,21 @@ export const videoFeature: FeatureFactory = (ctx) => {
   });
   registerVideoMetrics(ctx.services.metrics.registry, video);
   const demoMocks: OnvifMock[] = [];
-  let server: Server | null = null;
+  let detach: (() => void) | null = null;
   return {
     name: 'video',
     routes(app, registry) {
       videoRoutes(app, registry, video);
     },
     async start(s) {
-      server = s as Server;
-      server.on('upgrade', video.relay.onUpgrade);
+      // Through the server's one upgrade router: an upgrade on a path no feature serves gets a 404, not a hang.
+      detach = UpgradeRouter.of(s as Server).add('video live view', isLivePath, video.relay.onUpgrade);
       await startDemoMocks(config.demo, video, demoMocks);
       await video.start();
     },
     async stop() {
-      server?.off('upgrade', video.relay.onUpgrade);
+      detach?.();
+      detach = null;
       await video.stop();
       await Promise.all(demoMocks.map((m) => m.close()));
     },

@@ -53,6 +53,14 @@ describe('live view relay: one ffmpeg per camera, shared, on the api port with i
     expect(plain.status).toBe(426);
   });
 
+  it('an upgrade on a path no WebSocket endpoint serves is answered 404 at once, not left hanging', async () => {
+    for (const path of ['/api/v1/elsewhere', '/api/v1/cameras/cam-live/live/x', '/']) {
+      const t0 = Date.now();
+      await expect(new Viewer(`${wsBase}${path}`, { cookie }).opened).rejects.toThrow('HTTP 404');
+      expect(Date.now() - t0).toBeLessThan(2000);
+    }
+  });
+
   it('ten viewers share exactly one ffmpeg; each gets the init segment then fragments from a keyframe', async () => {
     const viewers = Array.from({ length: 10 }, () => viewer());
     await Promise.all(viewers.map((v) => v.opened));

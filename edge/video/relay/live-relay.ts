@@ -7,8 +7,12 @@ import { SESSION_COOKIE } from '../../http/auth.middleware.js';
 import type { VideoConfig } from '../video.config.js';
 import type { LiveMode, SessionHooks, SessionStats } from './live-session.js';
 import { LiveSession } from './live-session.js';
+import { rejectUpgrade as reject } from './upgrade-router.js';
 
 const LIVE_PATH = /^\/api\/v1\/cameras\/([^/]+)\/live$/;
+
+/** The upgrade paths the relay serves (registered with the server's `UpgradeRouter`). */
+export const isLivePath = (pathname: string): boolean => LIVE_PATH.test(pathname);
 
 export interface RelayDeps {
   config: VideoConfig['relay'];
@@ -27,7 +31,12 @@ export interface RelayDeps {
  * ffmpeg session per camera and mode.
  */
 export class LiveRelay {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 4096,
+    // Media is framed once and written as is to every viewer (relay/ws-frame.ts): never compressed.
+    perMessageDeflate: false,
+  });
   private readonly sessions = new Map<string, LiveSession>();
 
   constructor(private readonly deps: RelayDeps) {}
@@ -46,12 +55,15 @@ export class LiveRelay {
     }));
   }
 
-  /** The server's 'upgrade' listener; leaves other paths to other listeners. */
+  /** Upgrades of a live path (`isLivePath`), routed here by the server's `UpgradeRouter`. */
   readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://appliance');
     const match = LIVE_PATH.exec(url.pathname);
-    if (!match) return;
     socket.on('error', () => socket.destroy());
+    if (!match) {
+      reject(socket, 404, 'not_found', `no live view at ${url.pathname}`);
+      return;
+    }
     try {
       const checked = this.check(req, url, match[1] ?? '');
       if ('status' in checked) {
@@ -70,7 +82,7 @@ export class LiveRelay {
           }
         }, this.deps.config.authRecheckS * 1000);
         ws.once('close', () => clearInterval(recheck));
-        this.session(cameraId, mode).add(ws);
+        this.session(cameraId, mode).add(ws, socket);
       });
     } catch (err) {
       this.deps.log('error', 'live upgrade failed', { error: err instanceof Error ? err.message : String(err) });
@@ -158,18 +170,4 @@ function parseCookie(header: string, name: string): string | undefined {
     if (k === name) return decodeURIComponent(v.join('='));
   }
   return undefined;
-}
-
-function reject(socket: Duplex, status: number, code: string, message: string, field?: string): void {
-  const body = JSON.stringify({ error: { code, message, ...(field ? { field } : {}) } });
-  const reason = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    503: 'Service Unavailable',
-  }[status];
-  socket.end(
-    `HTTP/1.1 ${status} ${reason ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }

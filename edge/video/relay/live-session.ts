@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import type { VideoConfig } from '../video.config.js';
 import type { FfmpegHandle } from './ffmpeg-process.js';
@@ -5,12 +6,23 @@ import { ffmpegArgs, redactUrl, spawnFfmpeg } from './ffmpeg-process.js';
 import type { Fragment, InitSegment } from './fmp4.js';
 import { Fmp4Splitter } from './fmp4.js';
 import { ViewerGate } from './viewer-gate.js';
+import { binaryFrames } from './ws-frame.js';
 
 export type LiveMode = 'mse' | 'jsmpeg';
 
 interface Viewer {
   ws: WebSocket;
+  /** The upgraded socket under `ws`: media goes straight to it as pre-framed WebSocket frames. */
+  socket: Duplex;
   gate: ViewerGate;
+}
+
+/** Media chunks framed once for all viewers: whole binary frames back to back, and where each one starts. */
+interface Batch {
+  data: Buffer;
+  offsets: number[];
+  /** Index of the first chunk a decoder can start at (MSE keyframe; every chunk for JSMpeg), -1 if none. */
+  keyIndex: number;
 }
 
 export interface SessionHooks {
@@ -50,6 +62,10 @@ export class LiveSession {
   private gop: Fragment[] = [];
   private gopBytes = 0;
   private tsRest: Buffer = Buffer.alloc(0);
+  /** Media read from ffmpeg in this event-loop turn, framed and sent once per turn (fewer, larger writes). */
+  private pending: { payload: Buffer; keyframe: boolean }[] = [];
+  private pendingTs: Buffer[] = [];
+  private flushImmediate: NodeJS.Immediate | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryAt: number | null = null;
@@ -91,14 +107,14 @@ export class LiveSession {
     };
   }
 
-  add(ws: WebSocket): void {
+  add(ws: WebSocket, socket: Duplex): void {
     const c = this.deps.config;
     const gate = new ViewerGate({
       maxBufferedBytes: c.maxBufferedBytes,
       lagDropMs: c.lagDropMs,
       keyframes: this.deps.mode === 'mse',
     });
-    const viewer: Viewer = { ws, gate };
+    const viewer: Viewer = { ws, socket, gate };
     this.viewers.add(viewer);
     ws.on('close', () => this.remove(viewer));
     ws.on('error', () => this.remove(viewer));
@@ -111,7 +127,7 @@ export class LiveSession {
     if (this.deps.mode === 'mse' && this.init) {
       this.sendInit(viewer, this.init);
       // Late joiners start at the cached keyframe: playback begins at once instead of after a whole GOP.
-      for (const f of this.gop) this.deliver(viewer, f.data, f.keyframe);
+      if (this.gop.length > 0) this.deliver(viewer, batchOf(this.gop), this.deps.now());
     }
     if (!this.proc && !this.retryTimer) this.spawn();
   }
@@ -122,6 +138,7 @@ export class LiveSession {
     for (const v of this.viewers) v.ws.close(1001, 'relay stopping');
     this.viewers.clear();
     this.clearTimers();
+    this.cancelFlush();
     await this.kill();
   }
 
@@ -137,6 +154,38 @@ export class LiveSession {
       });
     }, this.deps.config.idleStopMs);
   }
+
+  private scheduleFlush(): void {
+    this.flushImmediate ??= setImmediate(this.flush);
+  }
+
+  private cancelFlush(): void {
+    if (this.flushImmediate) clearImmediate(this.flushImmediate);
+    this.flushImmediate = null;
+    this.pending = [];
+    this.pendingTs = [];
+  }
+
+  /** Frames what ffmpeg gave in this turn once, and writes that one Buffer to every viewer. */
+  private readonly flush = (): void => {
+    if (this.flushImmediate) clearImmediate(this.flushImmediate);
+    this.flushImmediate = null;
+    let batch: Batch | null = null;
+    if (this.pending.length > 0) {
+      batch = batchOf(this.pending.map((p) => ({ data: p.payload, keyframe: p.keyframe })));
+      this.pending = [];
+    } else if (this.pendingTs.length > 0) {
+      // Whole 188-byte TS packets only, so a viewer never starts mid-packet.
+      const data = Buffer.concat([this.tsRest, ...this.pendingTs]);
+      this.pendingTs = [];
+      const whole = data.length - (data.length % TS_PACKET);
+      this.tsRest = Buffer.from(data.subarray(whole));
+      if (whole > 0) batch = batchOf([{ data: data.subarray(0, whole), keyframe: true }]);
+    }
+    if (!batch) return;
+    const now = this.deps.now();
+    for (const v of this.viewers) this.deliver(v, batch, now);
+  };
 
   private clearTimers(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
@@ -168,12 +217,14 @@ export class LiveSession {
     this.gop = [];
     this.gopBytes = 0;
     this.tsRest = Buffer.alloc(0);
+    this.cancelFlush();
     let stderr = '';
     let healthy = false;
     const splitter =
       this.deps.mode === 'mse'
         ? new Fmp4Splitter({
             init: (segment) => {
+              this.flush(); // fragments read before it belong before it
               this.init = segment;
               for (const v of this.viewers) this.sendInit(v, segment);
             },
@@ -185,7 +236,8 @@ export class LiveSession {
               this.deps.hooks.frame();
               this.cache(f);
               this.deps.hooks.fragment?.(f, this.init?.timescale ?? 90_000);
-              for (const v of this.viewers) this.deliver(v, f.data, f.keyframe);
+              this.pending.push({ payload: f.data, keyframe: f.keyframe });
+              this.scheduleFlush();
             },
           })
         : null;
@@ -205,13 +257,8 @@ export class LiveSession {
         this.backoffMs = c.backoff.initialMs;
       }
       this.deps.hooks.frame();
-      // Whole 188-byte TS packets only, so a viewer never starts mid-packet.
-      const data = this.tsRest.length ? Buffer.concat([this.tsRest, chunk]) : chunk;
-      const whole = data.length - (data.length % TS_PACKET);
-      this.tsRest = Buffer.from(data.subarray(whole));
-      if (whole === 0) return;
-      const packets = data.subarray(0, whole);
-      for (const v of this.viewers) this.deliver(v, packets, true);
+      this.pendingTs.push(chunk);
+      this.scheduleFlush();
     });
     proc.child.stderr.on('data', (c2: Buffer) => {
       stderr = (stderr + c2.toString('utf8')).slice(-2000);
@@ -269,11 +316,15 @@ export class LiveSession {
     v.gate.reset();
   }
 
-  private deliver(v: Viewer, data: Buffer, keyframe: boolean): void {
-    if (v.ws.readyState !== WebSocket.OPEN) return;
-    const decision = v.gate.decide(v.ws.bufferedAmount, keyframe, this.deps.now());
-    if (decision === 'send') v.ws.send(data);
-    else if (decision === 'skip') this.stats.skipped += 1;
+  private deliver(v: Viewer, batch: Batch, now: number): void {
+    if (v.ws.readyState !== WebSocket.OPEN || v.socket.destroyed) return;
+    // A viewer waiting for a keyframe that lies inside the batch gets the batch from that frame on.
+    const from = v.gate.waitingForKeyframe && batch.keyIndex > 0 ? batch.keyIndex : 0;
+    const decision = v.gate.decide(v.ws.bufferedAmount, batch.keyIndex === from, now);
+    if (decision === 'send') {
+      // The same pre-framed Buffer for every viewer: one write each, in order with ws's own (text) frames.
+      v.socket.write(from === 0 ? batch.data : batch.data.subarray(batch.offsets[from]));
+    } else if (decision === 'skip') this.stats.skipped += 1;
     else {
       this.stats.dropped += 1;
       this.deps.log('warn', 'slow viewer dropped', { camera: this.deps.cameraId, mode: this.deps.mode });
@@ -282,4 +333,9 @@ export class LiveSession {
       this.remove(v);
     }
   }
+}
+
+function batchOf(chunks: readonly { data: Buffer; keyframe: boolean }[]): Batch {
+  const { data, offsets } = binaryFrames(chunks.map((c) => c.data));
+  return { data, offsets, keyIndex: chunks.findIndex((c) => c.keyframe) };
 }

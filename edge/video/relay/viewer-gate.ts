@@ -40,6 +40,11 @@ export class ViewerGate {
     return 'send';
   }
 
+  /** The next chunk sent must be a keyframe (a new viewer, after a skip, after a new init segment). */
+  get waitingForKeyframe(): boolean {
+    return this.needKeyframe;
+  }
+
   /** A new init segment (ffmpeg restarted): the decoder needs a keyframe again. */
   reset(): void {
     this.needKeyframe = this.config.keyframes;
