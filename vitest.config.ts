@@ -6,5 +6,7 @@ export default defineConfig({
     exclude: ['node_modules', 'dist', 'test/bench/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Builds console/dist once when it is missing (the browser suites drive the built console).
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });
