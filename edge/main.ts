@@ -23,6 +23,7 @@ import { Geocoder } from './intake/geocoder.js';
 import { IntakeService } from './intake/intake.service.js';
 import { photoUploads } from './intake/photo-uploads.js';
 import { BlobStore } from './media/blob-store.js';
+import { PhotoWorker } from './media/photo-worker-client.js';
 
 export interface EdgeNode {
   config: EdgeConfig;
@@ -70,9 +71,11 @@ export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode
   const live = new LiveHub();
   store.onChange((caseIds) => live.publish({ type: 'cases', caseIds: [...caseIds] }));
   const intake = new IntakeService({ db, store, config, directory, geocoder, now });
+  const photoWorker = new PhotoWorker();
   const uploads = photoUploads({
     db,
     blobs,
+    worker: photoWorker,
     options: { maxBytes: config.uploads.maxBytes, maxPixels: config.uploads.maxPixels },
   });
   const services: EdgeServices = {
@@ -130,6 +133,7 @@ export function buildEdge(config: EdgeConfig, opts: BuildOptions = {}): EdgeNode
     registry,
     close: () => {
       sweep.stop();
+      void photoWorker.close();
       db.$client.close();
     },
   };

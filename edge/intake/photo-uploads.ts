@@ -3,11 +3,19 @@ import type { EdgeDb } from '../db/open.js';
 import { blobs } from '../db/schema.js';
 import type { PhotoUploads, StagedPhoto } from '../http/routes/reports.routes.js';
 import type { BlobStore } from '../media/blob-store.js';
-import type { PhotoOptions } from '../media/photo-pipeline.js';
-import { type ProcessedPhoto, processPhoto } from '../media/photo-pipeline.js';
+import type { PhotoOptions, ProcessedPhoto } from '../media/photo-pipeline.js';
+import type { PhotoWorker } from '../media/photo-worker-client.js';
+import type { Watermark } from '../media/watermark.js';
 
 /** Report photos: the original kept byte-for-byte as evidence, the watermarked copy published and linked to it. */
-export function photoUploads(deps: { db: EdgeDb; blobs: BlobStore; options: PhotoOptions }): PhotoUploads {
+export function photoUploads(deps: {
+  db: EdgeDb;
+  blobs: BlobStore;
+  options: PhotoOptions;
+  worker: PhotoWorker;
+}): PhotoUploads {
+  const processPhoto = (bytes: Buffer, options: PhotoOptions, mark: Watermark) =>
+    deps.worker.process(bytes, options, mark);
   const stage = async (photo: ProcessedPhoto): Promise<StagedPhoto> => {
     const [original, published] = await Promise.all([
       deps.blobs.stage(photo.original.bytes),

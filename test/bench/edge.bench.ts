@@ -42,7 +42,7 @@ async function pool(total: number, concurrency: number, task: (i: number) => Pro
   return { latencies, seconds: (performance.now() - started) / 1000 };
 }
 
-async function intake(h: EdgeHarness) {
+export async function intake(h: EdgeHarness) {
   const photo = await handsetPhoto();
   const collector = await h.as('collector');
   const concurrency = Number(process.env.BENCH_INTAKE_CONCURRENCY ?? 2);
