@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DomainError } from '../errors.js';
-import type { PhotoOptions, ProcessedPhoto } from './photo-pipeline.js';
+import { type PhotoOptions, type ProcessedPhoto, processPhoto } from './photo-pipeline.js';
 import type { PhotoJob, PhotoJobResult } from './photo-worker.js';
 import type { Watermark } from './watermark.js';
 
@@ -27,6 +28,7 @@ export class PhotoWorker {
 
   process(input: Buffer, options: PhotoOptions, mark: Watermark): Promise<ProcessedPhoto> {
     if (this.closed) return Promise.reject(new Error('photo worker: closed'));
+    if (!workerEntry.exists) return processPhoto(input, options, mark);
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     // The caller keeps `input` (it is the evidence original); the worker gets its own copy, transferred.
@@ -59,8 +61,7 @@ export class PhotoWorker {
   private start(): Worker {
     // From the build the worker is plain JS. From source (tsx, vitest) it is TypeScript: a one-line bootstrap
     // registers tsx in the thread first (`--import tsx` in a worker's execArgv is not honoured by Node 20).
-    const fromSource = import.meta.url.endsWith('.ts');
-    const entry = new URL(fromSource ? './photo-worker.ts' : './photo-worker.js', import.meta.url);
+    const { fromSource, entry } = workerEntry;
     // The worker holds a few photos' buffers at a time, never a large JS heap.
     const resourceLimits = { maxOldGenerationSizeMb: 128 };
     const worker = fromSource
@@ -105,6 +106,26 @@ export class PhotoWorker {
     }
   }
 }
+
+/**
+ * Where the worker's code is: beside this module, as TypeScript from source or JavaScript from the build. A single-file
+ * bundle of the edge (the crash-safety suite's launcher) has no such file: photos are then processed in-thread.
+ */
+const workerEntry = (() => {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(fromSource ? './photo-worker.ts' : './photo-worker.js', import.meta.url);
+  const exists = existsSync(entry);
+  if (!exists) {
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'photo worker code not found: photos are processed in-thread',
+        entry: entry.href,
+      }),
+    );
+  }
+  return { fromSource, entry, exists };
+})();
 
 /** The file URL of tsx's ESM register API (its CommonJS twin registers a path that does not exist in tsx 4.23). */
 function tsxApi(): string {
