@@ -33,6 +33,11 @@ export const events = pgTable(
     hlc: text('hlc').notNull(),
     type: text('type').notNull(),
     body: jsonb('body').notNull(),
+    /**
+     * True when `body` passed the full event validation (envelope and payload) at ingest and is a fixed point of it:
+     * the fold may use it without re-running zod (shared/case/fold.ts `validated`). False: re-validated per fold.
+     */
+    checked: boolean('checked').notNull().default(false),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { DomainError, errorStatus } from '../../shared/errors.js';
-import { SYNC_MAX_BLOB_BYTES } from '../../shared/sync/messages.js';
+import { BLOB_BATCH_MEDIA_TYPE, SYNC_MAX_BLOB_BATCH_BYTES, SYNC_MAX_BLOB_BYTES } from '../../shared/sync/messages.js';
 import type { CentralAuth, CentralPrincipal } from '../auth/auth.service.js';
 import type { SupervisionService } from '../supervision/supervision.service.js';
 import type { SyncPeer, SyncService } from '../sync/sync.service.js';
@@ -97,6 +97,19 @@ export function createCentralApp(deps: {
     const peer = c.get('peer');
     return c.json(await deps.sync.missingBlobs(peer, await jsonBody(c)), 200);
   });
+
+  app.post(
+    '/sync/v1/blobs/batch',
+    bodyLimit({ maxSize: SYNC_MAX_BLOB_BATCH_BYTES, onError: tooLarge('blob batch') }),
+    async (c) => {
+      const peer = c.get('peer');
+      const mime = (c.req.header('content-type') ?? '').split(';')[0]?.trim() ?? '';
+      if (mime !== BLOB_BATCH_MEDIA_TYPE)
+        throw new DomainError('invalid', `content-type: must be ${BLOB_BATCH_MEDIA_TYPE}`, 'content-type');
+      const r = await deps.sync.putBlobs(peer, Buffer.from(await c.req.arrayBuffer()));
+      return c.json(r, r.created > 0 ? 201 : 200);
+    },
+  );
 
   app.put(
     '/sync/v1/blobs/:sha256',

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import type { FoldConfig } from '../../shared/case/config.js';
 import type { CaseEvent, CaseEventType } from '../../shared/case/events.js';
-import { validateEvent } from '../../shared/case/events.js';
+import { payloadSchemas, validateEvent } from '../../shared/case/events.js';
 import { canonicalJson, foldCase } from '../../shared/case/fold.js';
 import type { ActorRef, CaseState } from '../../shared/case/state.js';
 import type { WorkingCalendar } from '../../shared/clock/index.js';
@@ -10,6 +11,7 @@ import { clockStatus } from '../../shared/clock/index.js';
 import { DomainError } from '../../shared/errors.js';
 import type { HybridLogicalClock } from '../../shared/identity/hlc.js';
 import { newId } from '../../shared/identity/ids.js';
+import { syncSpan } from '../../shared/sync/spans.js';
 import type { CentralDb } from '../db/open.js';
 import { cases, districtLinks, events, integrityAlarms } from '../db/schema.js';
 
@@ -34,12 +36,18 @@ export class CentralCaseLog {
     },
   ) {}
 
+  /** Stored bodies known to be validated (loaded `checked`, or checked at ingest): the fold skips zod for them. */
+  private readonly validated = new WeakSet<object>();
+
   /**
    * Stores a batch from one origin; returns the case ids touched. Integrity problems raise an alarm and refuse all.
-   * Set-based: one lookup of the batch's ids, one of its (origin, seq) slots, one multi-row insert, one load of the
-   * touched cases' events and one multi-row projection upsert — a constant number of round trips per batch, which is
-   * what lets a district catch up after a long outage at close to bulk-insert speed. Pushes of one origin are
-   * serialised by an advisory lock, and its acknowledged watermark advances in the same transaction.
+   * Set-based, a constant number of statements per batch: one lookup of the batch's ids and (origin, seq) slots, one
+   * load of the touched cases' earlier events, one insert of the new events and one projection upsert per chunk of
+   * cases (each parameter one JSON document: no per-element array escaping). Every touched case is folded once, from
+   * its full event list (earlier events from the store, this batch's from memory, as stored). Events are validated
+   * once here; those that are a fixed point of validation are marked `checked` and later folds skip re-validating
+   * them. Pushes of one origin are serialised by an advisory lock; the acked watermark advances in the same
+   * transaction.
    */
   async ingest(
     origin: string,
@@ -48,28 +56,35 @@ export class CentralCaseLog {
   ): Promise<{ applied: number; duplicates: number; caseIds: string[]; acked: number }> {
     try {
       return await this.deps.db.transaction(async (tx) => {
+        let mark = performance.now();
+        const lap = (name: string) => {
+          const now = performance.now();
+          syncSpan(name, now - mark);
+          mark = now;
+        };
         await tx.execute(sql`SELECT pg_advisory_xact_lock(${advisoryKey(origin)})`);
         const ids = [...new Set(batch.map((e) => e.id))];
+        const seqs = [...new Set(batch.map((e) => e.seq))];
         const stored = new Map<string, unknown>();
-        for (const r of await rowsOf<{ id: string; body: unknown }>(
-          tx,
-          sql`SELECT id, body FROM events WHERE id = ANY(${sql.param(ids)}::text[])`,
-        ))
-          stored.set(r.id, r.body);
         const slots = new Map<string, string>();
-        for (const r of await rowsOf<{ id: string; seq: number }>(
+        for (const r of await rowsOf<{ id: string; origin: string; seq: number; known: boolean; body: unknown }>(
           tx,
-          sql`SELECT id, seq FROM events WHERE origin = ${origin} AND seq = ANY(${sql.param([...new Set(batch.map((e) => e.seq))])}::int[])`,
-        ))
-          slots.set(`${origin}\u0000${r.seq}`, r.id);
+          sql`SELECT id, origin, seq, id = ANY(${sql.param(ids)}::text[]) AS known,
+                     CASE WHEN id = ANY(${sql.param(ids)}::text[]) THEN body END AS body
+              FROM events WHERE id = ANY(${sql.param(ids)}::text[])
+                 OR (origin = ${origin} AND seq = ANY(${sql.param(seqs)}::int[]))`,
+        )) {
+          if (r.known) stored.set(r.id, r.body);
+          if (r.origin === origin) slots.set(`${origin}\u0000${r.seq}`, r.id);
+        }
         const fresh: CaseEvent[] = [];
-        const seen = new Map<string, string>();
+        const seen = new Map<string, CaseEvent>();
         let duplicates = 0;
         for (const [i, e] of batch.entries()) {
-          const body = canonicalJson(e);
-          const same = stored.has(e.id) ? canonicalJson(stored.get(e.id)) : seen.get(e.id);
-          if (same !== undefined) {
-            if (same !== body)
+          // Canonical forms only for an id met before (a replay): most batches carry none.
+          const earlier = stored.has(e.id) ? stored.get(e.id) : seen.get(e.id);
+          if (earlier !== undefined) {
+            if (canonicalJson(earlier) !== canonicalJson(e))
               throw new IntegrityError(e, `events[${i}]: event ${e.id} already stored with different content`);
             duplicates += 1;
             continue;
@@ -79,21 +94,36 @@ export class CentralCaseLog {
           if (holder !== undefined && holder !== e.id)
             throw new IntegrityError(e, `events[${i}]: (${e.origin}, ${e.seq}) already names event ${holder}`);
           slots.set(slot, e.id);
-          seen.set(e.id, body);
+          seen.set(e.id, e);
           fresh.push(e);
         }
-        // One statement with one array per column (unnest): cheap to build and to plan, whatever the batch size.
-        if (fresh.length > 0)
-          await tx.execute(sql`
-            INSERT INTO events (id, case_id, district, origin, seq, hlc, type, body)
-            SELECT id, case_id, ${district}, ${origin}, seq, hlc, type, body FROM unnest(
-              ${sql.param(fresh.map((e) => e.id))}::text[], ${sql.param(fresh.map((e) => e.caseId))}::text[],
-              ${sql.param(fresh.map((e) => e.seq))}::int[], ${sql.param(fresh.map((e) => e.hlc))}::text[],
-              ${sql.param(fresh.map((e) => e.type))}::text[], ${sql.param(fresh.map((e) => JSON.stringify(e)))}::jsonb[]
-            ) AS t(id, case_id, seq, hlc, type, body)`);
-        for (const e of fresh) this.deps.hlc.receive(e.hlc);
+        lap('ingest.lookup');
         const touched = [...new Set(fresh.map((e) => e.caseId))];
-        await this.refoldMany(tx, touched, district);
+        // The touched cases' earlier events, read before this batch is inserted (this batch's are in memory).
+        const earlier = touched.length > 0 ? await this.loadMany(tx, touched) : new Map<string, unknown[]>();
+        lap('ingest.loadEarlier');
+        if (fresh.length > 0) {
+          // The rows exactly as stored (JSON round trip), each with whether it passed the full validation unchanged.
+          const bodies = fresh.map((e) => JSON.stringify(e));
+          const asStored = JSON.parse(`[${bodies.join(',')}]`) as CaseEvent[];
+          const checked = fresh.map((e) => isValidationFixedPoint(e));
+          await tx.execute(sql`
+            INSERT INTO events (id, case_id, district, origin, seq, hlc, type, body, checked)
+            SELECT b->>'id', b->>'caseId', ${district}, ${origin}, (b->>'seq')::int, b->>'hlc', b->>'type', b, c
+            FROM jsonb_array_elements(${`[${bodies.join(',')}]`}::jsonb) WITH ORDINALITY AS t(b, n)
+            JOIN unnest(${sql.param(checked)}::boolean[]) WITH ORDINALITY AS k(c, n) USING (n)
+            ORDER BY n`);
+          for (const [i, e] of asStored.entries()) {
+            const list = earlier.get(e.caseId) ?? [];
+            list.push(e);
+            earlier.set(e.caseId, list);
+            if (checked[i]) this.validated.add(e);
+          }
+        }
+        lap('ingest.insert');
+        for (const e of fresh) this.deps.hlc.receive(e.hlc);
+        await this.project(tx, touched, earlier, district);
+        lap('ingest.project');
         const acked = await this.advanceWatermark(tx, origin, district);
         return { applied: fresh.length, duplicates, caseIds: touched, acked };
       });
@@ -195,7 +225,18 @@ export class CentralCaseLog {
       for (const e of written)
         await tx
           .insert(events)
-          .values({ id: e.id, caseId, district, origin: e.origin, seq: e.seq, hlc: e.hlc, type: e.type, body: e });
+          // validateEvent's output: a fixed point of validation, so later folds need not re-run zod over it.
+          .values({
+            id: e.id,
+            caseId,
+            district,
+            origin: e.origin,
+            seq: e.seq,
+            hlc: e.hlc,
+            type: e.type,
+            body: e,
+            checked: true,
+          });
       await this.refold(tx, caseId, district);
       return state;
     });
@@ -233,40 +274,71 @@ export class CentralCaseLog {
   }
 
   private async refold(tx: Tx, caseId: string, district: string): Promise<void> {
-    await this.refoldMany(tx, [caseId], district);
+    await this.project(tx, [caseId], await this.loadMany(tx, [caseId]), district);
   }
 
-  /** Recomputes the projection of these cases from their events (one load, one multi-row upsert per chunk). */
-  private async refoldMany(tx: Tx, caseIds: readonly string[], district: string): Promise<void> {
-    for (let i = 0; i < caseIds.length; i += CHUNK) {
-      const chunk = caseIds.slice(i, i + CHUNK);
-      const rows = await rowsOf<{ case_id: string; body: CaseEvent }>(
+  /**
+   * Every event of these cases as stored, by case. Bodies marked `checked` are remembered as validated (the fold
+   * skips zod for them); the others are re-validated by the fold, as before.
+   */
+  private async loadMany(tx: Tx, caseIds: readonly string[]): Promise<Map<string, unknown[]>> {
+    const byCase = new Map<string, unknown[]>();
+    for (let i = 0; i < caseIds.length; i += LOAD_CHUNK) {
+      const rows = await rowsOf<{ case_id: string; checked: boolean; body: CaseEvent }>(
         tx,
-        sql`SELECT case_id, body FROM events WHERE case_id = ANY(${sql.param(chunk)}::text[]) ORDER BY case_id, hlc`,
+        sql`SELECT case_id, checked, body FROM events
+            WHERE case_id = ANY(${sql.param(caseIds.slice(i, i + LOAD_CHUNK))}::text[])`,
       );
-      const byCase = new Map<string, CaseEvent[]>();
       for (const r of rows) {
         const list = byCase.get(r.case_id) ?? [];
         list.push(r.body);
         byCase.set(r.case_id, list);
+        if (r.checked && typeof r.body === 'object' && r.body !== null) this.validated.add(r.body);
       }
-      const folded = chunk.map((caseId) => {
-        const all = byCase.get(caseId) ?? [];
-        return { caseId, state: foldCase(all, this.deps.foldConfig), count: all.length };
+    }
+    return byCase;
+  }
+
+  /**
+   * Folds each case once from its full event list and upserts the projections, one statement per chunk whose rows
+   * travel as one JSON document (`json_to_recordset`).
+   */
+  private async project(
+    tx: Tx,
+    caseIds: readonly string[],
+    eventsByCase: ReadonlyMap<string, readonly unknown[]>,
+    district: string,
+  ): Promise<void> {
+    const options = { validated: this.validated };
+    for (let i = 0; i < caseIds.length; i += CHUNK) {
+      const rows = caseIds.slice(i, i + CHUNK).map((caseId) => {
+        const all = eventsByCase.get(caseId) ?? [];
+        const foldStart = performance.now();
+        const state = foldCase(all, this.deps.foldConfig, options);
+        syncSpan('project.fold', performance.now() - foldStart);
+        return {
+          id: caseId,
+          district: state.district ?? district,
+          case_number: state.caseNumber,
+          status: state.status,
+          category: state.category,
+          conflicts: state.conflicts.length,
+          provisional_pending: state.provisional.filter((p) => p.state === 'pending').length,
+          updated_at: state.updatedAt,
+          event_count: all.length,
+          due: dueOf(state, this.deps.calendar),
+          state,
+        };
       });
-      if (folded.length === 0) continue;
-      const col = <T>(f: (x: (typeof folded)[number]) => T) => sql.param(folded.map(f));
+      if (rows.length === 0) continue;
       await tx.execute(sql`
         INSERT INTO cases (id, district, case_number, status, category, conflicts, provisional_pending, updated_at,
                            event_count, due, state)
-        SELECT * FROM unnest(
-          ${col((f) => f.caseId)}::text[], ${col((f) => f.state.district ?? district)}::text[],
-          ${col((f) => f.state.caseNumber)}::text[], ${col((f) => f.state.status)}::text[],
-          ${col((f) => f.state.category)}::text[], ${col((f) => f.state.conflicts.length)}::int[],
-          ${col((f) => f.state.provisional.filter((p) => p.state === 'pending').length)}::int[],
-          ${col((f) => f.state.updatedAt)}::text[], ${col((f) => f.count)}::int[],
-          ${col((f) => dueOf(f.state, this.deps.calendar))}::bigint[], ${col((f) => JSON.stringify(f.state))}::jsonb[]
-        )
+        SELECT id, district, case_number, status, category, conflicts, provisional_pending, updated_at, event_count,
+               due, state::jsonb
+        FROM json_to_recordset(${JSON.stringify(rows)}::json) AS t(id text, district text, case_number text,
+          status text, category text, conflicts int, provisional_pending int, updated_at text, event_count int,
+          due bigint, state json)
         ON CONFLICT (id) DO UPDATE SET district = excluded.district, case_number = excluded.case_number,
           status = excluded.status, category = excluded.category, conflicts = excluded.conflicts,
           provisional_pending = excluded.provisional_pending, updated_at = excluded.updated_at,
@@ -280,8 +352,21 @@ async function rowsOf<T>(tx: Tx | CentralDb, query: SQL): Promise<T[]> {
   return ((await tx.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
-/** Rows per statement: 500 events × 9 columns stays far below PostgreSQL's 65,535 bind parameters. */
-const CHUNK = 500;
+/** Projections per upsert statement (one JSON parameter each, a few MB). */
+const CHUNK = 2000;
+/** Case ids per load of their events. */
+const LOAD_CHUNK = 5000;
+
+/**
+ * Whether a pushed event (its envelope already parsed by the push message schema) passes the full validation and
+ * comes out unchanged: its payload is a fixed point of the payload schema (no defaults added, no keys stripped).
+ */
+function isValidationFixedPoint(e: CaseEvent): boolean {
+  const schema = payloadSchemas[e.type] as z.ZodType | undefined;
+  if (!schema) return false;
+  const parsed = schema.safeParse(e.payload);
+  return parsed.success && JSON.stringify(parsed.data) === JSON.stringify(e.payload);
+}
 
 /**
  * The deadline (epoch ms) of the case's running step clock, or null: central's overdue counts read this column.

@@ -4,9 +4,11 @@ import { and, asc, eq, gt, gte, inArray, isNull, lte, ne } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { CaseEvent } from '../../shared/case/events.js';
 import { DomainError } from '../../shared/errors.js';
+import { decodeBlobBatch } from '../../shared/sync/blob-batch.js';
 import { blobRefs } from '../../shared/sync/blob-refs.js';
 import { dayDigests, hlcDayBounds } from '../../shared/sync/digest.js';
 import type {
+  BlobBatchResponseV1,
   BlobPutResponseV1,
   BlobsMissingResponseV1,
   DayIdsResponseV1,
@@ -20,8 +22,10 @@ import {
   fetchEventsRequestV1,
   pushEventsV1,
   SYNC_MAX_BATCH,
+  SYNC_MAX_BLOB_BATCH_BYTES,
   SYNC_MAX_BLOB_BYTES,
 } from '../../shared/sync/messages.js';
+import { syncSpan } from '../../shared/sync/spans.js';
 import { formatPath } from '../../shared/validation.js';
 import type { CentralDb } from '../db/open.js';
 import { blobs, cases, districtLinks, events, syncTokens } from '../db/schema.js';
@@ -77,15 +81,19 @@ export class SyncService {
   }
 
   async push(peer: SyncPeer, body: unknown): Promise<PushAckV1> {
+    const pushStart = performance.now();
     const msg = parse(pushEventsV1, body);
+    syncSpan('push.zod', performance.now() - pushStart);
     if (msg.origin !== peer.origin)
       throw new DomainError('forbidden', `this token is bound to ${peer.origin}, not ${msg.origin}`);
     const batch = msg.events as CaseEvent[];
     for (const [i, e] of batch.entries())
       if (e.origin !== peer.origin)
         throw new DomainError('invalid', `events[${i}].origin: must be ${peer.origin}`, `events[${i}].origin`);
+    const checksStart = performance.now();
     await this.requireDistrictCases(peer, batch);
     await this.requireBlobs(batch);
+    syncSpan('push.checks', performance.now() - checksStart);
     const { acked } = await this.deps.log.ingest(peer.origin, peer.district, batch);
     const now = new Date(this.deps.now());
     await this.deps.db
@@ -173,6 +181,40 @@ export class SyncService {
       .onConflictDoNothing()
       .returning({ sha256: blobs.sha256 });
     return { v: 1, sha256, size: bytes.length, created: inserted.length > 0 };
+  }
+
+  /**
+   * Stores several blobs in one request and one statement (`POST /sync/v1/blobs/batch`): every blob is verified
+   * against its announced hash first; one bad blob refuses the whole batch, nothing stored. Idempotent.
+   */
+  async putBlobs(peer: SyncPeer, body: Buffer): Promise<BlobBatchResponseV1> {
+    if (body.length > SYNC_MAX_BLOB_BATCH_BYTES)
+      throw new DomainError('too_large', `blob batch larger than ${SYNC_MAX_BLOB_BATCH_BYTES} bytes`);
+    const decoded = decodeBlobBatch(body);
+    if (!decoded.ok) throw new DomainError('invalid', `${decoded.field}: ${decoded.error}`, decoded.field);
+    const rows = new Map<string, { sha256: string; district: string; size: number; mime: string; bytes: Buffer }>();
+    for (const [i, b] of decoded.blobs.entries()) {
+      const actual = createHash('sha256').update(b.bytes).digest('hex');
+      if (actual !== b.sha256)
+        throw new DomainError(
+          'invalid',
+          `blobs[${i}]: content hashes to ${actual}, not the announced ${b.sha256}`,
+          `blobs[${i}].sha256`,
+        );
+      rows.set(b.sha256, {
+        sha256: b.sha256,
+        district: peer.district,
+        size: b.bytes.length,
+        mime: b.mime,
+        bytes: b.bytes,
+      });
+    }
+    const inserted = await this.deps.db
+      .insert(blobs)
+      .values([...rows.values()])
+      .onConflictDoNothing()
+      .returning({ sha256: blobs.sha256 });
+    return { v: 1, created: inserted.length, stored: rows.size };
   }
 
   async missingBlobs(_peer: SyncPeer, body: unknown): Promise<BlobsMissingResponseV1> {

@@ -1,8 +1,11 @@
 import { and, asc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { CaseEvent } from '../../shared/case/events.js';
+import { encodeBlobBatch } from '../../shared/sync/blob-batch.js';
 import { blobRefs } from '../../shared/sync/blob-refs.js';
 import { dayDigests, hlcDayBounds, mismatchedDays } from '../../shared/sync/digest.js';
 import {
+  BLOB_BATCH_MEDIA_TYPE,
+  blobBatchResponseV1,
   blobsMissingResponseV1,
   dayIdsResponseV1,
   digestResponseV1,
@@ -12,6 +15,7 @@ import {
   SYNC_MAX_BATCH,
   SYNC_MAX_PUSH_BATCH,
 } from '../../shared/sync/messages.js';
+import { syncSpan } from '../../shared/sync/spans.js';
 import type { CaseStore } from '../cases/case.store.js';
 import type { EdgeDb } from '../db/open.js';
 import { blobs, events, nodeState } from '../db/schema.js';
@@ -57,6 +61,9 @@ export interface SyncFeatureDeps {
   /** Abort a request that has not answered in this time (a black-holed link must not hang the loop). */
   requestTimeoutMs?: number;
 }
+
+/** Bytes of photos per blob batch request (a photo larger than this goes alone, by PUT). */
+const BLOB_PACK_BYTES = 4 * 1024 * 1024;
 
 export type LinkState = 'unknown' | 'up' | 'down';
 
@@ -127,13 +134,17 @@ export class SyncFeature {
         pushed += n;
         if (n === 0) break;
       }
+      const pullStart = performance.now();
       let pulled = 0;
       for (;;) {
         const r = await this.pullOnce();
         pulled += r.applied;
         if (!r.more) break;
       }
+      const repairStart = performance.now();
+      syncSpan('edge.pull', repairStart - pullStart);
       if (!wasUp || this.deps.now() - this.lastRepairAt >= (this.deps.repairEveryMs ?? 300_000)) await this.repair();
+      syncSpan('edge.repair', performance.now() - repairStart);
       this.link = 'up';
       this.failures = 0;
       this.lastError = null;
@@ -151,6 +162,7 @@ export class SyncFeature {
 
   /** One batch of the outbox; returns how many events the central newly acknowledged. */
   async pushOnce(): Promise<number> {
+    const readStart = performance.now();
     const acked = this.watermark();
     const normal = Math.min(this.deps.batchSize ?? 500, SYNC_MAX_PUSH_BATCH);
     const backlog =
@@ -168,6 +180,7 @@ export class SyncFeature {
       .limit(size)
       .all()
       .map((r) => JSON.parse(r.body) as CaseEvent);
+    syncSpan('edge.read', performance.now() - readStart);
     if (batch.length === 0) return 0;
     const ack = await this.pushEvents(batch);
     return Math.max(0, ack - acked);
@@ -175,8 +188,12 @@ export class SyncFeature {
 
   /** Blobs first, then the events; the watermark only moves forward, and only on an acknowledgement. */
   private async pushEvents(batch: readonly CaseEvent[]): Promise<number> {
+    const blobsStart = performance.now();
     await this.pushBlobs(batch);
+    const eventsStart = performance.now();
+    syncSpan('edge.blobs', eventsStart - blobsStart);
     const res = await this.call('POST', '/sync/v1/events', { v: 1, origin: this.deps.origin, events: batch });
+    syncSpan('edge.pushcall', performance.now() - eventsStart);
     const ack = pushAckV1.parse(res);
     // A lost answer means a harmless replay of the same batch.
     if (ack.acked > this.watermark()) this.setState('sync.acked', String(ack.acked));
@@ -212,21 +229,49 @@ export class SyncFeature {
       const { missing } = blobsMissingResponseV1.parse(
         await this.call('POST', '/sync/v1/blobs/missing', { v: 1, sha256: chunk }),
       );
-      // A few uploads in flight at once: photos are small, round trips dominate.
+      // Packed into batch requests (photos are small; one request each cost more than the rest of a catch-up), a
+      // few in flight at once; a blob too big to share a request goes alone by PUT.
+      const packs: { sha256: string; mime: string; bytes: Buffer }[][] = [];
+      let pack: { sha256: string; mime: string; bytes: Buffer }[] = [];
+      let packBytes = 0;
+      const singles: { sha256: string; mime: string; bytes: Buffer }[] = [];
+      for (const sha of missing) {
+        const bytes = this.deps.blobs?.get(sha);
+        if (!bytes) {
+          if (!refs.includes(sha)) continue; // an original we no longer hold: events name the published copy
+          throw new Error(`sync: photo ${sha} is referenced by an event but missing from this edge's blob store`);
+        }
+        const blob = { sha256: sha, mime: meta.get(sha) ?? 'application/octet-stream', bytes };
+        if (bytes.length > BLOB_PACK_BYTES) {
+          singles.push(blob);
+          continue;
+        }
+        if (packBytes + bytes.length > BLOB_PACK_BYTES) {
+          packs.push(pack);
+          pack = [];
+          packBytes = 0;
+        }
+        pack.push(blob);
+        packBytes += bytes.length;
+      }
+      if (pack.length > 0) packs.push(pack);
+      const jobs: (() => Promise<unknown>)[] = [
+        ...packs.map((p) => async () => {
+          blobBatchResponseV1.parse(
+            await this.call('POST', '/sync/v1/blobs/batch', encodeBlobBatch(p), BLOB_BATCH_MEDIA_TYPE),
+          );
+          uploaded += p.length;
+        }),
+        ...singles.map((b) => async () => {
+          await this.call('PUT', `/sync/v1/blobs/${b.sha256}`, b.bytes, b.mime);
+          uploaded += 1;
+        }),
+      ];
       let next = 0;
       const worker = async () => {
-        while (next < missing.length) {
-          const sha = missing[next++] as string;
-          const bytes = this.deps.blobs?.get(sha);
-          if (!bytes) {
-            if (!refs.includes(sha)) continue; // an original we no longer hold: events name the published copy
-            throw new Error(`sync: photo ${sha} is referenced by an event but missing from this edge's blob store`);
-          }
-          await this.call('PUT', `/sync/v1/blobs/${sha}`, bytes, meta.get(sha) ?? 'application/octet-stream');
-          uploaded += 1;
-        }
+        while (next < jobs.length) await (jobs[next++] as () => Promise<unknown>)();
       };
-      await Promise.all(Array.from({ length: Math.min(4, missing.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(2, jobs.length) }, worker));
     }
     return uploaded;
   }

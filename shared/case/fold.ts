@@ -12,9 +12,13 @@ import { emptyCase } from './state.js';
  * matter, events are applied in `(hlc, origin, seq, id)` order. It never throws on input data; every event that
  * does not take effect is listed in `conflicts` with the reason.
  */
-export function foldCase(input: readonly unknown[], config: FoldConfig = defaultFoldConfig): CaseState {
+export function foldCase(
+  input: readonly unknown[],
+  config: FoldConfig = defaultFoldConfig,
+  options: FoldOptions = {},
+): CaseState {
   const c = emptyCase();
-  const { events, conflicts } = normalise(input);
+  const { events, conflicts } = normalise(input, options.validated);
   c.conflicts.push(...conflicts);
 
   const report = events.find((e) => e.type === 'reported');
@@ -42,6 +46,15 @@ export function foldCase(input: readonly unknown[], config: FoldConfig = default
     }
   }
   return c;
+}
+
+export interface FoldOptions {
+  /**
+   * Input objects already known to be outputs of `validateEvent` (a fixed point of it: validating them again yields
+   * the same values). They skip re-validation; the result is the same as without this option. Central uses it for
+   * events it validated once at ingest (a fold per touch re-ran zod over every stored event of the case).
+   */
+  validated?: { has(event: object): boolean };
 }
 
 interface StepContext {
@@ -147,23 +160,37 @@ function exclusions(events: readonly CaseEvent[], district: string, config: Fold
   return out;
 }
 
-/** Validates, de-duplicates and orders the input set deterministically. */
-function normalise(input: readonly unknown[]): { events: CaseEvent[]; conflicts: CaseConflict[] } {
+/**
+ * Validates, de-duplicates and orders the input set deterministically. The canonical form of an input is computed only
+ * when it is needed: for invalid inputs (their conflicts are ordered by it) and when one id names several inputs.
+ */
+function normalise(
+  input: readonly unknown[],
+  validated?: FoldOptions['validated'],
+): { events: CaseEvent[]; conflicts: CaseConflict[] } {
   const conflicts: CaseConflict[] = [];
   const invalid: { key: string; conflict: CaseConflict }[] = [];
-  const byId = new Map<string, { event: CaseEvent; key: string; variants: Set<string> }>();
+  const byId = new Map<string, { event: CaseEvent; raw: unknown; key?: string; variants?: Set<string> }>();
   for (const raw of Array.isArray(input) ? input : []) {
-    const result = safeValidate(raw);
-    const key = canonicalJson(raw);
+    const result =
+      validated && typeof raw === 'object' && raw !== null && validated.has(raw)
+        ? { ok: true as const, event: raw as CaseEvent }
+        : safeValidate(raw);
     if (!result.ok) {
-      invalid.push({ key, conflict: { ...identify(raw), kind: 'invalid', reason: `invalid event: ${result.error}` } });
+      invalid.push({
+        key: canonicalJson(raw),
+        conflict: { ...identify(raw), kind: 'invalid', reason: `invalid event: ${result.error}` },
+      });
       continue;
     }
     const seen = byId.get(result.event.id);
-    if (!seen) byId.set(result.event.id, { event: result.event, key, variants: new Set([key]) });
+    if (!seen) byId.set(result.event.id, { event: result.event, raw });
     else {
+      seen.key ??= canonicalJson(seen.raw);
+      seen.variants ??= new Set([seen.key]);
+      const key = canonicalJson(raw);
       seen.variants.add(key);
-      if (key < seen.key) Object.assign(seen, { event: result.event, key });
+      if (key < seen.key) Object.assign(seen, { event: result.event, raw, key });
     }
   }
   invalid.sort((a, b) => compareStrings(a.key, b.key));
@@ -175,7 +202,7 @@ function normalise(input: readonly unknown[]): { events: CaseEvent[]; conflicts:
   }
   const events = [...byId.values()].map((v) => v.event).sort(compareEvents);
   for (const v of [...byId.values()].sort((a, b) => compareEvents(a.event, b.event))) {
-    if (v.variants.size > 1) {
+    if (v.variants && v.variants.size > 1) {
       const e = v.event;
       conflicts.push({
         eventId: e.id,

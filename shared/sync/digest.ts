@@ -9,8 +9,15 @@ export function dayDigests(
   events: Iterable<{ id: string; hlc: string }>,
 ): { day: string; count: number; hash: string }[] {
   const byDay = new Map<string, string[]>();
+  // The day of an HLC is its physical ms divided by a day's length: formatted once per day met, not per event.
+  const dayOf = new Map<number, string>();
   for (const e of events) {
-    const day = new Date(Number(e.hlc.slice(0, 15))).toISOString().slice(0, 10).replaceAll('-', '');
+    const index = Math.floor(Number(e.hlc.slice(0, 15)) / 86_400_000);
+    let day = dayOf.get(index);
+    if (day === undefined) {
+      day = new Date(index * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+      dayOf.set(index, day);
+    }
     const ids = byDay.get(day) ?? [];
     ids.push(e.id);
     byDay.set(day, ids);

@@ -87,3 +87,37 @@ export const fetchEventsResponseV1 = z.strictObject({
   events: z.array(caseEventSchema).max(SYNC_MAX_BATCH),
 });
 export type FetchEventsResponseV1 = z.output<typeof fetchEventsResponseV1>;
+
+/**
+ * Several blobs in one request (`POST /sync/v1/blobs/batch`): after an outage a district holds thousands of small
+ * photos, and one request per photo cost more than everything else in a catch-up. Same rules as
+ * `PUT /sync/v1/blobs/:sha256` (each hash verified, idempotent, blobs before the events that reference them).
+ * Body (`application/vnd.wanmi.blobs.v1`): a 4-byte big-endian length, this header as JSON, then the blobs' bytes
+ * concatenated in header order.
+ */
+export const BLOB_BATCH_MEDIA_TYPE = 'application/vnd.wanmi.blobs.v1';
+export const SYNC_MAX_BLOB_BATCH_BYTES = 16 * 1024 * 1024;
+export const blobBatchHeaderV1 = z.strictObject({
+  v: z.literal(1, { error: 'unsupported sync message version (expected 1)' }),
+  blobs: z
+    .array(
+      z.strictObject({
+        sha256: sha256Hex,
+        mime: z
+          .string()
+          .max(100)
+          .regex(/^[a-z]+\/[a-z0-9.+-]+$/i, { error: 'must be a media type such as image/jpeg' }),
+        size: z.number().int().min(1, { error: 'a blob cannot be empty' }).max(SYNC_MAX_BLOB_BYTES),
+      }),
+    )
+    .min(1, { error: 'must hold at least one blob' })
+    .max(SYNC_MAX_BATCH, { error: `at most ${SYNC_MAX_BATCH} blobs per batch` }),
+});
+export type BlobBatchHeaderV1 = z.output<typeof blobBatchHeaderV1>;
+export const blobBatchResponseV1 = z.strictObject({
+  v: z.literal(1),
+  /** How many of the batch's blobs were new to central (the others it held already). */
+  created: z.number().int().min(0),
+  stored: z.number().int().min(0),
+});
+export type BlobBatchResponseV1 = z.output<typeof blobBatchResponseV1>;

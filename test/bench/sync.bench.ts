@@ -6,7 +6,8 @@
  * sync client. The limit measured in the same run: a raw bulk insert of the same event and blob rows into the same
  * PostgreSQL (multi-row INSERTs of 500, no checks, no fold) — the floor of what the database itself costs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -21,6 +22,7 @@ import type { CaseEvent } from '../../shared/case/events.js';
 import { validateEvent } from '../../shared/case/events.js';
 import { formatHlc } from '../../shared/identity/hlc.js';
 import { newId } from '../../shared/identity/ids.js';
+import { setSyncSpanHook } from '../../shared/sync/spans.js';
 import { startPostgres } from '../support/postgres.js';
 
 // Smaller runs for profiling: WANMI_BENCH_SYNC_CASES=2000 (photos follow: one on every other report).
@@ -178,9 +180,30 @@ export async function run(): Promise<Record<string, unknown>> {
       blobs,
     });
     const backlogBefore = sync.status().backlog;
+    // WANMI_BENCH_SYNC_PROFILE=<file.cpuprofile>: a V8 CPU profile of the catch-up window only (not the seed).
+    const profile = process.env.WANMI_BENCH_SYNC_PROFILE;
+    const inspector = profile ? new Session() : undefined;
+    if (inspector) {
+      inspector.connect();
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.start');
+    }
+    const spans = new Map<string, [number, number]>();
+    setSyncSpanHook((k, ms) => {
+      const v = spans.get(k) ?? [0, 0];
+      v[0] += ms;
+      v[1] += 1;
+      spans.set(k, v);
+    });
     const t0 = performance.now();
     const round1 = await sync.syncOnce();
     const catchUpS = (performance.now() - t0) / 1000;
+    if (inspector && profile) {
+      const { profile: cpu } = await inspector.post('Profiler.stop');
+      writeFileSync(profile, JSON.stringify(cpu));
+      inspector.disconnect();
+    }
+    setSyncSpanHook(undefined);
     process.stderr.write(`bench sync: caught up in ${round(catchUpS)} s\n`);
     const status = sync.status();
     const remote = await central.sync.digest({ origin: ORIGIN, district: '320481' });
@@ -247,6 +270,9 @@ export async function run(): Promise<Record<string, unknown>> {
         eventsPerSecond: round(rawEventsPerS, 0),
         what: 'same event rows + blob rows, multi-row INSERT of 500, same PostgreSQL, no checks, no fold',
       },
+      // Where the catch-up's time went (ms summed over calls; nested spans overlap their parents: edge.pushCall holds
+      // push.* and ingest.*, ingest.project holds project.fold).
+      phasesMs: Object.fromEntries([...spans].map(([k, [ms, n]]) => [k, { ms: Math.round(ms), calls: n }])),
       ratioToRawBulkInsert: { value: round(eventsPerS / rawEventsPerS, 3), goal: 0.3 },
       storage: {
         eventsBytesPerEvent: round(Number(sizes?.events ?? 0) / centralEvents, 0),
