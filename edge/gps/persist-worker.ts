@@ -4,6 +4,8 @@ import type { PositionRow } from './tracks.store.js';
 
 /** Numbers per position row in the transfer buffer: device, ts, lat, lon, speed, heading, acc, flags, receivedAt. */
 const FIELDS = 9;
+/** Rows per multi-row INSERT (9 × 50 = 450 parameters, far under SQLite's limit). */
+const MULTI = 50;
 
 // Plain CommonJS run by `new Worker(..., { eval: true })`: no TypeScript loader needed in the thread, whatever runs
 // the main one (tsx, vitest, the tsc build). better-sqlite3 is required by its resolved path.
@@ -15,11 +17,22 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -8000');
-const insert = db.prepare('INSERT OR IGNORE INTO positions (device_id, ts, lat, lon, speed, heading, acc, flags, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+const head = 'INSERT OR IGNORE INTO positions (device_id, ts, lat, lon, speed, heading, acc, flags, received_at) VALUES ';
+const tuple = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const insert = db.prepare(head + tuple);
+// ${MULTI} rows per statement: one statement step per ${MULTI} rows instead of per row (same rows, same OR IGNORE).
+const insertMany = db.prepare(head + Array(${MULTI}).fill(tuple).join(', '));
+const args = new Array(${MULTI * FIELDS});
 const n2n = (v) => (Number.isNaN(v) ? null : v);
 const write = db.transaction((a, n) => {
   let written = 0;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + ${MULTI} <= n; i += ${MULTI}) {
+    const o = i * ${FIELDS};
+    for (let k = 0; k < ${MULTI * FIELDS}; k++) args[k] = n2n(a[o + k]);
+    written += insertMany.run(args).changes;
+  }
+  for (; i < n; i++) {
     const o = i * ${FIELDS};
     written += insert.run(a[o], a[o + 1], a[o + 2], a[o + 3], n2n(a[o + 4]), n2n(a[o + 5]), n2n(a[o + 6]), a[o + 7], a[o + 8]).changes;
   }

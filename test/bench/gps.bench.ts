@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -18,13 +18,15 @@ import { type Mosquitto, startMosquitto } from '../support/mosquitto.js';
  *    the N-th position committed in tracks.db (decode, pipeline, geofence, batched insert); ratio ours/raw;
  * 3. latency: 2,000 positions/s from 500 vehicles for 10 s, publish time (the payload's `ts`) → receipt by a live
  *    SSE subscriber (throttle 100 ms), p50/p99;
- * 4. memory: 500 vehicles at 1 Hz for a simulated period (default 15 minutes; GPS_BENCH_SIM_MINUTES=60 for the
- *    full hour), time-compressed: published as fast as the publisher can, timestamps spaced 1 s per vehicle; RSS of
- *    the edge process after the last position is committed (publisher thread stopped, GC run when exposed).
+ * 4. memory: 500 vehicles at 1 Hz for one simulated hour (1.8 M positions; GPS_BENCH_SIM_MINUTES to change),
+ *    time-compressed: published as fast as the publisher can, timestamps spaced 1 s per vehicle; RSS of a separate
+ *    edge process after the last position is committed (GC run). That process runs the compiled JS, as production
+ *    does (`tsc -p tsconfig.build.json`, built by the bench into .tmp/gps-bench-dist, incrementally), not tsx; the
+ *    RSS of a plain `node -e` is measured in the same run for context.
  *
  * The publisher runs in a worker thread (its own event loop, as a separate device would). Environment:
- * GPS_BENCH_N (default 60000 per round), GPS_BENCH_ROUNDS (default 3; medians reported), GPS_BENCH_SIM_MINUTES
- * (default 15).
+ * GPS_BENCH_N (default 150000 per round), GPS_BENCH_ROUNDS (default 5; medians reported), GPS_BENCH_SIM_MINUTES
+ * (default 60), GPS_BENCH_PROFILE=<path prefix> (CPU profile of the ingest rounds), GPS_BENCH_TRACE=1.
  */
 
 const D = '320481';
@@ -176,10 +178,12 @@ export async function run(): Promise<Record<string, unknown>> {
 }
 
 async function measure(): Promise<Record<string, unknown>> {
-  const n = Number(process.env.GPS_BENCH_N ?? 60_000);
-  const simMinutes = Number(process.env.GPS_BENCH_SIM_MINUTES ?? 15);
-  const rounds = Number(process.env.GPS_BENCH_ROUNDS ?? 3);
+  const n = Number(process.env.GPS_BENCH_N ?? 150_000);
+  const simMinutes = Number(process.env.GPS_BENCH_SIM_MINUTES ?? 60);
+  const rounds = Number(process.env.GPS_BENCH_ROUNDS ?? 5);
   const vehicles = 500;
+  // The compiled edge for the memory part, built first so the build does not compete with the measurements.
+  const dist = buildDist();
   const broker = await startMosquitto({
     district: D,
     ingest,
@@ -302,19 +306,20 @@ async function measure(): Promise<Record<string, unknown>> {
     // 4. memory after the simulated period, in a separate edge process (this one also holds the bench runner, the
     // other benches' modules and the publisher thread): the same data dir, session and fleet.
     const simN = vehicles * simMinutes * 60;
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), '--rss-child'],
-      {
-        env: {
-          ...process.env,
-          GPS_RSS_DIR: dir,
-          GPS_RSS_CONFIG: JSON.stringify(gpsConfig),
-          GPS_RSS_TARGET: String(simN),
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
+    const plainNode = await plainNodeRss();
+    // A file, not `-e` with --input-type=module: workers inherit execArgv, and the writer thread's source is CJS.
+    const childFile = join(dir, 'rss-child.mjs');
+    writeFileSync(childFile, rssChildSource);
+    const child = spawn(process.execPath, ['--expose-gc', childFile], {
+      env: {
+        ...process.env,
+        GPS_RSS_DIST: dist,
+        GPS_RSS_DIR: dir,
+        GPS_RSS_CONFIG: JSON.stringify(gpsConfig),
+        GPS_RSS_TARGET: String(simN),
       },
-    );
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const lines: Record<string, number>[] = [];
     let wake: (() => void) | undefined;
     let buffered = '';
@@ -354,7 +359,6 @@ async function measure(): Promise<Record<string, unknown>> {
     const wal = statSync(join(dir, 'tracks.db-wal'), { throwIfNoEntry: false });
     const dbBytes = statSync(join(dir, 'tracks.db')).size + (wal ? wal.size : 0);
 
-    const MiB = 2 ** 20;
     return {
       method:
         'real Mosquitto 2 (own conf, passwords, ACL) on loopback; publisher in a worker thread (MQTT.js, QoS 1); ' +
@@ -392,15 +396,24 @@ async function measure(): Promise<Record<string, unknown>> {
       },
       memory: {
         simulated: `${vehicles} vehicles at 1 Hz for ${simMinutes} min (${simN} positions), time-compressed`,
+        process: 'compiled JS (tsc -p tsconfig.build.json), node --expose-gc; no tsx loader',
         publishMs: sim.ms,
         ingestMs: after.ms,
-        rssEdgeStartedMiB: Math.round((ready.rss ?? 0) / MiB),
-        rssAfterMiB: Math.round((after.rss ?? 0) / MiB),
-        heapUsedAfterMiB: Math.round((after.heapUsed ?? 0) / MiB),
+        rssPlainNodeMiB: mib(plainNode),
+        rssEdgeStartedMiB: mib(ready.rss),
+        rssAfterMiB: mib(after.rss),
+        heapUsedAfterMiB: mib(after.heapUsed),
+        heapTotalAfterMiB: mib(after.heapTotal),
+        newSpaceAfterMiB: mib(after.newSpace),
+        externalAfterMiB: mib(after.external),
+        rssAnonAfterMiB: mib(after.rssAnon),
+        rssFileAfterMiB: mib(after.rssFile),
         goalRssMiB: 200,
         ratioToGoal: Number(((after.rss ?? 0) / MiB / 200).toFixed(3)),
         tracksDbMiB: Math.round(dbBytes / MiB),
-        note: 'RSS of a separate edge process (HTTP API, case store, gps feature, tsx loader) after a forced GC',
+        note:
+          'RSS of a separate edge process (HTTP API, case store, gps feature with its writer thread) after a forced ' +
+          'GC; rssAnon/rssFile from /proc/self/status (file = mapped code and libraries)',
       },
       ingestCounters: stats.ingest,
     };
@@ -411,36 +424,81 @@ async function measure(): Promise<Record<string, unknown>> {
   }
 }
 
+const MiB = 2 ** 20;
+const mib = (bytes: number | undefined) => Math.round((bytes ?? 0) / MiB);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
 /**
- * The RSS child (`--rss-child`): an edge with the gps feature on the bench's data dir; prints its RSS once started
- * and again after GPS_RSS_TARGET more positions are committed, each after a forced GC, then stops.
+ * `tsc -p tsconfig.build.json` into .tmp/gps-bench-dist (incremental: a re-run with unchanged sources takes
+ * seconds). Its own directory, so the bench never touches a dist/ that someone is deploying from.
  */
-async function rssChild(): Promise<void> {
-  console.log = (...args: unknown[]) => process.stderr.write(`${args.map(String).join(' ')}\n`);
-  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-  const target = Number(process.env.GPS_RSS_TARGET);
-  const edge = await new GpsEdge(
-    process.env.GPS_RSS_DIR as string,
-    JSON.parse(process.env.GPS_RSS_CONFIG as string),
-  ).start();
-  const svc = edge.gpsFeature.service;
-  await svc.ready;
-  gc();
-  const mem = () => ({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed });
-  process.stdout.write(`${JSON.stringify(mem())}\n`);
-  const base = svc.counters.persisted;
-  let started = 0;
-  while (svc.counters.persisted - base < target) {
-    if (started === 0 && svc.counters.received > 0) started = performance.now();
-    svc.flushPositions();
-    await sleep(20);
-  }
-  const ms = Math.round(performance.now() - started);
-  gc();
-  await sleep(200);
-  gc();
-  process.stdout.write(`${JSON.stringify({ ...mem(), ms })}\n`);
-  await edge.stop();
+function buildDist(): string {
+  const outDir = join(root, '.tmp', 'gps-bench-dist');
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const args = ['-p', 'tsconfig.build.json', '--outDir', outDir, '--incremental'];
+  const r = spawnSync(process.execPath, [tsc, ...args, '--tsBuildInfoFile', join(outDir, '.tsbuildinfo')], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`bench: tsc build failed\n${r.stdout}${r.stderr}`);
+  return outDir;
 }
 
-if (process.argv.includes('--rss-child')) await rssChild();
+/** RSS of a plain `node -e` after a GC, for context. */
+async function plainNodeRss(): Promise<number> {
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '-e', 'globalThis.gc(); process.stdout.write(String(process.memoryUsage().rss))'],
+    { encoding: 'utf8' },
+  );
+  return Number(r.stdout);
+}
+
+/**
+ * The RSS child: the compiled edge (GPS_RSS_DIST) with the gps feature on the bench's data dir; prints its memory
+ * once started and again after GPS_RSS_TARGET more positions are committed, each after a forced GC, then stops.
+ */
+const rssChildSource = `
+const env = process.env;
+const { parseEdgeConfig } = await import(env.GPS_RSS_DIST + '/edge/config/edge-config.js');
+const { buildEdge, startEdge } = await import(env.GPS_RSS_DIST + '/edge/main.js');
+const { readFileSync } = await import('node:fs');
+const { getHeapSpaceStatistics } = await import('node:v8');
+console.log = (...args) => process.stderr.write(args.map(String).join(' ') + '\\n');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const status = (key) => Number((readFileSync('/proc/self/status', 'utf8').match(new RegExp(key + ':\\\\s+(\\\\d+) kB')) ?? [])[1] ?? 0) * 1024;
+const mem = () => {
+  const m = process.memoryUsage();
+  const ns = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, newSpace: ns ? ns.space_size : 0, rssAnon: status('RssAnon'), rssFile: status('RssFile') };
+};
+const config = parseEdgeConfig({
+  version: 1,
+  district: { division: '320481', name: '溧阳市' },
+  city: { division: '320400', name: '常州市' },
+  dataDir: env.GPS_RSS_DIR,
+  http: { port: 0 },
+  gps: { enabled: true, ...JSON.parse(env.GPS_RSS_CONFIG) },
+});
+const node = buildEdge(config, {});
+const { stop } = await startEdge(node);
+const svc = node.features.find((f) => f.name === 'gps').service;
+await svc.ready;
+globalThis.gc();
+process.stdout.write(JSON.stringify(mem()) + '\\n');
+const target = Number(env.GPS_RSS_TARGET);
+const base = svc.counters.persisted;
+let started = 0;
+while (svc.counters.persisted - base < target) {
+  if (started === 0 && svc.counters.received > 0) started = performance.now();
+  svc.flushPositions();
+  await sleep(20);
+}
+const ms = Math.round(performance.now() - started);
+globalThis.gc();
+await sleep(200);
+globalThis.gc();
+process.stdout.write(JSON.stringify({ ...mem(), ms }) + '\\n');
+await stop();
+node.close();
+`;
