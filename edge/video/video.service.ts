@@ -284,6 +284,7 @@ export class VideoService {
       hooks: {
         events: (events) => this.events.handle(id, events),
         error: (err) => this.registry.error(id, err.kind, `events: ${err.message}`),
+        handlingFailed: (message) => this.registry.error(id, 'candidate', `events: ${message}`),
         contact: () => this.registry.contact(id),
         subscription: (s) => {
           const sub = r.health.subscription;

@@ -8,6 +8,8 @@ export interface PullerHooks {
   error(err: OnvifError): void;
   /** A well-formed answer arrived. */
   contact(): void;
+  /** Handling failed, or events were thrown away because too many batches were still waiting (a stuck handler). */
+  handlingFailed?(message: string): void;
   subscription(s: {
     active: boolean;
     expiresAt: number | null;
@@ -16,6 +18,9 @@ export interface PullerHooks {
     clockJump?: true;
   }): void;
 }
+
+/** Event batches waiting for the handler before new ones are dropped (and counted). */
+const MAX_QUEUED_BATCHES = 32;
 
 interface Subscription {
   address: string;
@@ -37,6 +42,9 @@ export class EventPuller {
   private running: Promise<void> | null = null;
   private backoffMs: number;
   private wake: (() => void) | null = null;
+  /** Event batches are handled one after another, off the subscription loop (see `dispatch`). */
+  private handling: Promise<void> = Promise.resolve();
+  private queuedBatches = 0;
 
   constructor(
     private readonly deps: {
@@ -59,6 +67,7 @@ export class EventPuller {
     this.wake?.();
     await this.running;
     this.running = null;
+    await this.handling;
   }
 
   private get stopped(): boolean {
@@ -90,7 +99,7 @@ export class EventPuller {
         const next = this.track(sub.address, pulled.times, sub, false);
         this.backoffMs = c.backoff.initialMs;
         if (this.sub === sub) this.sub = next;
-        if (pulled.events.length) await this.deps.hooks.events(pulled.events);
+        if (pulled.events.length) this.dispatch(pulled.events);
       } catch (err) {
         if (this.stopped) return;
         const e =
@@ -107,6 +116,29 @@ export class EventPuller {
         this.backoffMs = Math.min(c.backoff.maxMs, this.backoffMs * 2);
       }
     }
+  }
+
+  /**
+   * Hands a batch to the event handler without waiting for it: handling (snapshot, frame grab, candidate with photo)
+   * can take longer than the time left before renewal, and a loop waiting on it let subscriptions expire and lost
+   * the events of the expired one. Batches keep their order; at most `MAX_QUEUED_BATCHES` wait.
+   */
+  private dispatch(events: CameraEvent[]): void {
+    if (this.queuedBatches >= MAX_QUEUED_BATCHES) {
+      this.deps.hooks.handlingFailed?.(
+        `${events.length} event(s) dropped: ${MAX_QUEUED_BATCHES} batches still waiting`,
+      );
+      return;
+    }
+    this.queuedBatches += 1;
+    this.handling = this.handling
+      .then(() => this.deps.hooks.events(events))
+      .catch((err: unknown) => {
+        this.deps.hooks.handlingFailed?.(`event handling failed: ${err instanceof Error ? err.message : String(err)}`);
+      })
+      .finally(() => {
+        this.queuedBatches -= 1;
+      });
   }
 
   /** Renew with this much left: a share of the grant, at least 1.5 s (camera times have whole seconds). */
