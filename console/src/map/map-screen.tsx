@@ -32,6 +32,9 @@ const lightColour = [
   'rgba(0,0,0,0)',
 ];
 
+/** GeoJSON point sources: tiled only down to level 12 (see the grids source), small tile buffer. */
+const pointSource = { maxzoom: 12, buffer: 32 } as const;
+
 function bboxOf(fc: FC): [number, number, number, number] | null {
   let b: [number, number, number, number] | null = null;
   const visit = (c: unknown) => {
@@ -62,6 +65,10 @@ export function MapScreen() {
   const [component, setComponent] = useState('');
   const [selected, setSelected] = useState<GridRow | null>(null);
   const statusRef = useRef(new Map<string, GridRow>());
+  // A button or finger is down on the map: a drag may start, so live updates wait (a data update re-renders the map).
+  const held = useRef(false);
+  const busy = (map: MlMap) => held.current || map.isMoving();
+  const onRelease = useRef(() => {});
   const vehicles = useVehicles();
 
   useEffect(() => {
@@ -74,16 +81,34 @@ export function MapScreen() {
       return;
     }
     mapRef.current = map;
+    const release = () => {
+      if (!held.current) return;
+      held.current = false;
+      onRelease.current();
+    };
+    map.on('mousedown', () => {
+      held.current = true;
+    });
+    map.on('touchstart', () => {
+      held.current = true;
+    });
+    addEventListener('pointerup', release);
+    addEventListener('pointercancel', release);
+    addEventListener('blur', release);
     (window as unknown as { __wanmiMap?: MlMap }).__wanmiMap = map;
     map.on('load', async () => {
       try {
         const grids = await api.get<FC>('/api/v1/console/grids');
-        map.addSource('grids', { type: 'geojson', data: grids as never, promoteId: 'code' });
+        // Coarse source tiles (one or a few for a whole district instead of dozens): fewer draw calls and stencil
+        // clips per frame, and a data update re-renders the map once instead of once per reloaded tile. Level 13
+        // keeps grid edges to about 0.6 m; points (level 12) to about 1.2 m, finer than a GPS fix.
+        map.addSource('grids', { type: 'geojson', data: grids as never, promoteId: 'code', maxzoom: 13, buffer: 16 });
         map.addLayer({
           id: 'grid-fill',
           type: 'fill',
           source: 'grids',
-          paint: { 'fill-color': lightColour as never, 'fill-opacity': 0.55 },
+          // No antialiasing outline pass: the grid-line layer draws the edges.
+          paint: { 'fill-color': lightColour as never, 'fill-opacity': 0.55, 'fill-antialias': false },
         });
         map.addLayer({
           id: 'grid-line',
@@ -91,13 +116,14 @@ export function MapScreen() {
           source: 'grids',
           paint: { 'line-color': colours.gridLine, 'line-width': 0.6 },
         });
-        map.addSource('cases', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+        map.addSource('cases', { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, ...pointSource });
         map.addLayer({
           id: 'cases',
           type: 'circle',
           source: 'cases',
           paint: {
-            'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 2, 16, 6],
+            // Small dots at district zoom (10,000 of them; the grids carry the colour there), larger when zoomed in.
+            'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 15, 2.5, 17, 6],
             'circle-color': [
               'match',
               ['get', 'light'],
@@ -111,7 +137,11 @@ export function MapScreen() {
             ],
           },
         });
-        map.addSource('components', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+        map.addSource('components', {
+          type: 'geojson',
+          data: { type: 'FeatureCollection', features: [] },
+          ...pointSource,
+        });
         map.addLayer({
           id: 'components',
           type: 'circle',
@@ -121,7 +151,11 @@ export function MapScreen() {
             'circle-color': colours.component,
           },
         });
-        map.addSource('cameras', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+        map.addSource('cameras', {
+          type: 'geojson',
+          data: { type: 'FeatureCollection', features: [] },
+          ...pointSource,
+        });
         map.addLayer({
           id: 'cameras',
           type: 'circle',
@@ -155,16 +189,20 @@ export function MapScreen() {
             }),
           )
           .catch(() => {});
-        map.addSource('vehicles', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+        map.addSource('vehicles', {
+          type: 'geojson',
+          data: { type: 'FeatureCollection', features: [] },
+          ...pointSource,
+        });
         map.addLayer({
           id: 'vehicles',
           type: 'circle',
           source: 'vehicles',
           paint: {
-            'circle-radius': 6,
+            'circle-radius': 5,
             'circle-color': colours.vehicle,
             'circle-stroke-color': '#fff',
-            'circle-stroke-width': 1.5,
+            'circle-stroke-width': 1,
           },
         });
         const b = bboxOf(grids);
@@ -184,6 +222,9 @@ export function MapScreen() {
       .then((r) => setComponentCats(r.categories))
       .catch(() => setComponentCats([]));
     return () => {
+      removeEventListener('pointerup', release);
+      removeEventListener('pointercancel', release);
+      removeEventListener('blur', release);
       map.remove();
       mapRef.current = null;
     };
@@ -194,8 +235,9 @@ export function MapScreen() {
     const map = mapRef.current;
     if (!ready || !map) return;
     let stop = false;
+    let shownPoints = '';
     const tick = async () => {
-      if (map.isMoving()) return;
+      if (busy(map)) return;
       try {
         const [status, points] = await Promise.all([
           api.get<{ grids: GridRow[] }>('/api/v1/console/grid-status'),
@@ -206,10 +248,16 @@ export function MapScreen() {
         for (const code of statusRef.current.keys()) {
           if (!next.has(code)) map.setFeatureState({ source: 'grids', id: code }, { open: 0, red: 0, yellow: 0 });
         }
-        for (const g of next.values())
+        for (const g of next.values()) {
+          const was = statusRef.current.get(g.gridCode);
+          if (was && was.open === g.open && was.red === g.red && was.yellow === g.yellow) continue;
           map.setFeatureState({ source: 'grids', id: g.gridCode }, { open: g.open, red: g.red, yellow: g.yellow });
+        }
         statusRef.current = next;
-        (map.getSource('cases') as GeoJSONSource | undefined)?.setData(points as never);
+        // Unchanged points are not sent again: each update re-tiles 10,000 points and re-renders the map.
+        const key = JSON.stringify(points);
+        if (key !== shownPoints) (map.getSource('cases') as GeoJSONSource | undefined)?.setData(points as never);
+        shownPoints = key;
       } catch (e) {
         setError(e);
       }
@@ -251,7 +299,8 @@ export function MapScreen() {
       .catch(setError);
   }, [ready, component]);
 
-  // Live positions reach the map at most once a second and never in the middle of a pan or zoom.
+  // Live positions reach the map at most once a second, never in the middle of a pan or zoom nor while a button is
+  // held on it; the latest positions are applied when it ends.
   const latestVehicles = useRef(vehicles.list);
   latestVehicles.current = vehicles.list;
   useEffect(() => {
@@ -259,7 +308,7 @@ export function MapScreen() {
     if (!ready || !map) return;
     let shown: unknown = null;
     const push = () => {
-      if (map.isMoving() || shown === latestVehicles.current) return;
+      if (busy(map) || shown === latestVehicles.current) return;
       shown = latestVehicles.current;
       (map.getSource('vehicles') as GeoJSONSource | undefined)?.setData({
         type: 'FeatureCollection',
@@ -273,9 +322,11 @@ export function MapScreen() {
     push();
     const timer = setInterval(push, 1000);
     map.on('moveend', push);
+    onRelease.current = push;
     return () => {
       clearInterval(timer);
       map.off('moveend', push);
+      onRelease.current = () => {};
     };
   }, [ready]);
 
