@@ -53,6 +53,10 @@ export class CentralCaseLog {
     origin: string,
     district: string,
     batch: readonly CaseEvent[],
+    opts: {
+      /** Refuse (403, nothing stored) events of cases that are not this district's (checked under the lock). */
+      authorizeDistrict?: string;
+    } = {},
   ): Promise<{ applied: number; duplicates: number; caseIds: string[]; acked: number }> {
     try {
       return await this.deps.db.transaction(async (tx) => {
@@ -63,20 +67,22 @@ export class CentralCaseLog {
           mark = now;
         };
         await tx.execute(sql`SELECT pg_advisory_xact_lock(${advisoryKey(origin)})`);
+        // Who may write to a case, checked under the lock: a push pipelined behind another sees its cases.
+        if (opts.authorizeDistrict !== undefined) await this.requireDistrictCases(tx, opts.authorizeDistrict, batch);
         const ids = [...new Set(batch.map((e) => e.id))];
         const seqs = [...new Set(batch.map((e) => e.seq))];
         const stored = new Map<string, unknown>();
-        const slots = new Map<string, string>();
-        for (const r of await rowsOf<{ id: string; origin: string; seq: number; known: boolean; body: unknown }>(
+        for (const r of await rowsOf<{ id: string; body: unknown }>(
           tx,
-          sql`SELECT id, origin, seq, id = ANY(${sql.param(ids)}::text[]) AS known,
-                     CASE WHEN id = ANY(${sql.param(ids)}::text[]) THEN body END AS body
-              FROM events WHERE id = ANY(${sql.param(ids)}::text[])
-                 OR (origin = ${origin} AND seq = ANY(${sql.param(seqs)}::int[]))`,
-        )) {
-          if (r.known) stored.set(r.id, r.body);
-          if (r.origin === origin) slots.set(`${origin}\u0000${r.seq}`, r.id);
-        }
+          sql`SELECT id, body FROM events WHERE id = ANY(${sql.param(ids)}::text[])`,
+        ))
+          stored.set(r.id, r.body);
+        const slots = new Map<string, string>();
+        for (const r of await rowsOf<{ id: string; seq: number }>(
+          tx,
+          sql`SELECT id, seq FROM events WHERE origin = ${origin} AND seq = ANY(${sql.param(seqs)}::int[])`,
+        ))
+          slots.set(`${origin}\u0000${r.seq}`, r.id);
         const fresh: CaseEvent[] = [];
         const seen = new Map<string, CaseEvent>();
         let duplicates = 0;
@@ -97,33 +103,39 @@ export class CentralCaseLog {
           seen.set(e.id, e);
           fresh.push(e);
         }
-        lap('ingest.lookup');
         const touched = [...new Set(fresh.map((e) => e.caseId))];
-        // The touched cases' earlier events, read before this batch is inserted (this batch's are in memory).
-        const earlier = touched.length > 0 ? await this.loadMany(tx, touched) : new Map<string, unknown[]>();
-        lap('ingest.loadEarlier');
+        // Every stored event of the touched cases, read before this batch is inserted (its own are in memory).
+        const earlier = await this.loadMany(tx, touched);
+        lap('ingest.lookup');
+        // One statement in flight while the next is prepared: folding a chunk of cases in JS overlaps PostgreSQL
+        // inserting the events, or upserting the previous chunk of projections.
+        let running: Promise<unknown> = Promise.resolve();
+        const send = async (query: SQL) => {
+          await running;
+          running = tx.execute(query).then(() => undefined);
+          running.catch(() => undefined); // awaited by the next send or at the end
+        };
         if (fresh.length > 0) {
           // The rows exactly as stored (JSON round trip), each with whether it passed the full validation unchanged.
-          const bodies = fresh.map((e) => JSON.stringify(e));
-          const asStored = JSON.parse(`[${bodies.join(',')}]`) as CaseEvent[];
+          const bodies = `[${fresh.map((e) => JSON.stringify(e)).join(',')}]`;
           const checked = fresh.map((e) => isValidationFixedPoint(e));
-          await tx.execute(sql`
+          await send(sql`
             INSERT INTO events (id, case_id, district, origin, seq, hlc, type, body, checked)
             SELECT b->>'id', b->>'caseId', ${district}, ${origin}, (b->>'seq')::int, b->>'hlc', b->>'type', b, c
-            FROM jsonb_array_elements(${`[${bodies.join(',')}]`}::jsonb) WITH ORDINALITY AS t(b, n)
+            FROM jsonb_array_elements(${bodies}::jsonb) WITH ORDINALITY AS t(b, n)
             JOIN unnest(${sql.param(checked)}::boolean[]) WITH ORDINALITY AS k(c, n) USING (n)
             ORDER BY n`);
-          for (const [i, e] of asStored.entries()) {
+          for (const [i, e] of (JSON.parse(bodies) as CaseEvent[]).entries()) {
             const list = earlier.get(e.caseId) ?? [];
             list.push(e);
             earlier.set(e.caseId, list);
             if (checked[i]) this.validated.add(e);
           }
         }
-        lap('ingest.insert');
         for (const e of fresh) this.deps.hlc.receive(e.hlc);
-        await this.project(tx, touched, earlier, district);
-        lap('ingest.project');
+        for (const upsert of this.projections(touched, earlier, district)) await send(upsert);
+        await running;
+        lap('ingest.write');
         const acked = await this.advanceWatermark(tx, origin, district);
         return { applied: fresh.length, duplicates, caseIds: touched, acked };
       });
@@ -274,7 +286,8 @@ export class CentralCaseLog {
   }
 
   private async refold(tx: Tx, caseId: string, district: string): Promise<void> {
-    await this.project(tx, [caseId], await this.loadMany(tx, [caseId]), district);
+    for (const upsert of this.projections([caseId], await this.loadMany(tx, [caseId]), district))
+      await tx.execute(upsert);
   }
 
   /**
@@ -300,22 +313,19 @@ export class CentralCaseLog {
   }
 
   /**
-   * Folds each case once from its full event list and upserts the projections, one statement per chunk whose rows
-   * travel as one JSON document (`json_to_recordset`).
+   * Folds each case once from its full event list; yields one projection upsert per chunk of cases, its rows as one
+   * JSON document (`json_to_recordset`). A generator, so the caller can send a chunk before folding the next.
    */
-  private async project(
-    tx: Tx,
+  private *projections(
     caseIds: readonly string[],
     eventsByCase: ReadonlyMap<string, readonly unknown[]>,
     district: string,
-  ): Promise<void> {
+  ): Generator<SQL> {
     const options = { validated: this.validated };
     for (let i = 0; i < caseIds.length; i += CHUNK) {
       const rows = caseIds.slice(i, i + CHUNK).map((caseId) => {
         const all = eventsByCase.get(caseId) ?? [];
-        const foldStart = performance.now();
         const state = foldCase(all, this.deps.foldConfig, options);
-        syncSpan('project.fold', performance.now() - foldStart);
         return {
           id: caseId,
           district: state.district ?? district,
@@ -331,7 +341,7 @@ export class CentralCaseLog {
         };
       });
       if (rows.length === 0) continue;
-      await tx.execute(sql`
+      yield sql`
         INSERT INTO cases (id, district, case_number, status, category, conflicts, provisional_pending, updated_at,
                            event_count, due, state)
         SELECT id, district, case_number, status, category, conflicts, provisional_pending, updated_at, event_count,
@@ -342,7 +352,34 @@ export class CentralCaseLog {
         ON CONFLICT (id) DO UPDATE SET district = excluded.district, case_number = excluded.case_number,
           status = excluded.status, category = excluded.category, conflicts = excluded.conflicts,
           provisional_pending = excluded.provisional_pending, updated_at = excluded.updated_at,
-          event_count = excluded.event_count, due = excluded.due, state = excluded.state`);
+          event_count = excluded.event_count, due = excluded.due, state = excluded.state`;
+    }
+  }
+
+  /** Who may write to a case: only events of this district's cases (reported there, or stored as its case). */
+  private async requireDistrictCases(tx: Tx, district: string, batch: readonly CaseEvent[]): Promise<void> {
+    const reportedIn = new Map<string, string>();
+    for (const [i, e] of batch.entries()) {
+      if (e.type !== 'reported') continue;
+      if (e.payload.district !== district)
+        throw new DomainError(
+          'forbidden',
+          `events[${i}]: case ${e.caseId} belongs to district ${e.payload.district}, not ${district}`,
+        );
+      reportedIn.set(e.caseId, e.payload.district);
+    }
+    const others = [...new Set(batch.filter((e) => !reportedIn.has(e.caseId)).map((e) => e.caseId))];
+    const stored = new Map<string, string>();
+    if (others.length > 0)
+      for (const r of await rowsOf<{ id: string; district: string }>(
+        tx,
+        sql`SELECT id, district FROM cases WHERE id = ANY(${sql.param(others)}::text[])`,
+      ))
+        stored.set(r.id, r.district);
+    for (const [i, e] of batch.entries()) {
+      const owner = reportedIn.get(e.caseId) ?? stored.get(e.caseId);
+      if (owner !== district)
+        throw new DomainError('forbidden', `events[${i}]: case ${e.caseId} is not a case of district ${district}`);
     }
   }
 }

@@ -91,10 +91,12 @@ export class SyncService {
       if (e.origin !== peer.origin)
         throw new DomainError('invalid', `events[${i}].origin: must be ${peer.origin}`, `events[${i}].origin`);
     const checksStart = performance.now();
-    await this.requireDistrictCases(peer, batch);
     await this.requireBlobs(batch);
     syncSpan('push.checks', performance.now() - checksStart);
-    const { acked } = await this.deps.log.ingest(peer.origin, peer.district, batch);
+    // The district check runs inside the ingest's transaction, under the origin's lock (pipelined pushes).
+    const { acked } = await this.deps.log.ingest(peer.origin, peer.district, batch, {
+      authorizeDistrict: peer.district,
+    });
     const now = new Date(this.deps.now());
     await this.deps.db
       .insert(districtLinks)
@@ -278,34 +280,6 @@ export class SyncService {
         'unprocessable',
         `blobs first: ${missing.length} referenced blob(s) not stored, e.g. ${missing[0]} (PUT /sync/v1/blobs/<sha256> before the events)`,
       );
-  }
-
-  /** Who may write to a case: only events of the token's district (a case reported there or owned by it). */
-  private async requireDistrictCases(peer: SyncPeer, batch: readonly CaseEvent[]): Promise<void> {
-    const reportedIn = new Map<string, string>();
-    for (const [i, e] of batch.entries()) {
-      if (e.type !== 'reported') continue;
-      if (e.payload.district !== peer.district)
-        throw new DomainError(
-          'forbidden',
-          `events[${i}]: case ${e.caseId} belongs to district ${e.payload.district}, not ${peer.district}`,
-        );
-      reportedIn.set(e.caseId, e.payload.district);
-    }
-    const others = [...new Set(batch.filter((e) => !reportedIn.has(e.caseId)).map((e) => e.caseId))];
-    const stored = new Map<string, string>();
-    for (let i = 0; i < others.length; i += SYNC_MAX_BATCH) {
-      const rows = await this.deps.db
-        .select({ id: cases.id, d: cases.district })
-        .from(cases)
-        .where(inArray(cases.id, others.slice(i, i + SYNC_MAX_BATCH)));
-      for (const r of rows) stored.set(r.id, r.d);
-    }
-    for (const [i, e] of batch.entries()) {
-      const district = reportedIn.get(e.caseId) ?? stored.get(e.caseId);
-      if (district !== peer.district)
-        throw new DomainError('forbidden', `events[${i}]: case ${e.caseId} is not a case of district ${peer.district}`);
-    }
   }
 
   private page(peer: SyncPeer, after: number) {

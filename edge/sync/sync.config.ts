@@ -20,7 +20,7 @@ export const syncConfigSchema = z
     maxBackoffMs: z.number().int().min(100).max(3_600_000).default(60_000),
     batchSize: z.number().int().min(1).max(10_000).default(500),
     /** Batch size while the outbox holds more than 4 batches (catch-up after an outage). */
-    catchUpBatchSize: z.number().int().min(1).max(10_000).default(5_000),
+    catchUpBatchSize: z.number().int().min(1).max(10_000).default(10_000),
     /** Anti-entropy: per-day digests compared at most this often (and after every reconnect). */
     repairEveryMs: z.number().int().min(1_000).max(86_400_000).default(300_000),
     requestTimeoutMs: z.number().int().min(500).max(300_000).default(30_000),

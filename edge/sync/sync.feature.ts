@@ -48,7 +48,8 @@ export interface SyncFeatureDeps {
   batchSize?: number;
   /**
    * Batch size while catching up (outbox larger than 4 batches): central folds each touched case once per batch, so
-   * after an outage fewer, larger batches cut its work (test/bench/sync.bench.ts). Default 5,000.
+   * after an outage fewer, larger batches cut its work (test/bench/sync.bench.ts). Default 10,000 (and at most 8 MiB
+   * of JSON per batch).
    */
   catchUpBatchSize?: number;
   /** Base of the retry backoff; the delay doubles per failure up to `maxBackoffMs`, with full jitter. */
@@ -64,6 +65,8 @@ export interface SyncFeatureDeps {
 
 /** Bytes of photos per blob batch request (a photo larger than this goes alone, by PUT). */
 const BLOB_PACK_BYTES = 4 * 1024 * 1024;
+/** JSON bytes per push batch: well under central's 16 MiB body limit, whatever the events carry. */
+const PUSH_BYTES = 8 * 1024 * 1024;
 
 export type LinkState = 'unknown' | 'up' | 'down';
 
@@ -130,7 +133,7 @@ export class SyncFeature {
     try {
       let pushed = 0;
       for (;;) {
-        const n = await this.pushOnce();
+        const n = await this.pushAll();
         pushed += n;
         if (n === 0) break;
       }
@@ -162,38 +165,91 @@ export class SyncFeature {
 
   /** One batch of the outbox; returns how many events the central newly acknowledged. */
   async pushOnce(): Promise<number> {
-    const readStart = performance.now();
     const acked = this.watermark();
-    const normal = Math.min(this.deps.batchSize ?? 500, SYNC_MAX_PUSH_BATCH);
-    const backlog =
-      this.deps.db
-        .select({ n: sql<number>`count(*)` })
-        .from(events)
-        .where(and(eq(events.origin, this.deps.origin), gt(events.seq, acked)))
-        .get()?.n ?? 0;
-    const size = backlog > 4 * normal ? Math.min(this.deps.catchUpBatchSize ?? 5_000, SYNC_MAX_PUSH_BATCH) : normal;
-    const batch = this.deps.db
-      .select({ body: events.body })
-      .from(events)
-      .where(and(eq(events.origin, this.deps.origin), gt(events.seq, acked)))
-      .orderBy(asc(events.seq))
-      .limit(size)
-      .all()
-      .map((r) => JSON.parse(r.body) as CaseEvent);
-    syncSpan('edge.read', performance.now() - readStart);
+    const batch = this.readOutbox(acked, this.batchSizeFor(this.backlogAfter(acked)));
     if (batch.length === 0) return 0;
     const ack = await this.pushEvents(batch);
     return Math.max(0, ack - acked);
   }
 
+  /**
+   * The whole outbox in order, two batches in flight: while central ingests one batch, the next one's photos are
+   * uploaded and its events sent (central serialises one origin's pushes under a lock; the second batch's parsing
+   * and checks overlap the first one's database work). Returns how many events central newly acknowledged; a gap
+   * (an ack short of a batch) ends the round, and the next round resumes from the ack.
+   */
+  private async pushAll(): Promise<number> {
+    const start = this.watermark();
+    const size = this.batchSizeFor(this.backlogAfter(start));
+    let after = start;
+    let previous: Promise<number> | undefined;
+    try {
+      for (;;) {
+        const batch = this.readOutbox(after, size);
+        const last = batch.at(-1);
+        if (!last) break;
+        after = last.seq;
+        await this.pushBlobs(batch);
+        const sending = this.postEvents(batch);
+        sending.catch(() => undefined); // awaited in turn below
+        if (previous) await previous;
+        previous = sending;
+      }
+      if (previous) await previous;
+    } catch (err) {
+      await previous?.catch(() => undefined); // nothing of this round may still run after it failed
+      throw err;
+    }
+    return Math.max(0, this.watermark() - start);
+  }
+
+  private backlogAfter(acked: number): number {
+    return (
+      this.deps.db
+        .select({ n: sql<number>`count(*)` })
+        .from(events)
+        .where(and(eq(events.origin, this.deps.origin), gt(events.seq, acked)))
+        .get()?.n ?? 0
+    );
+  }
+
+  private batchSizeFor(backlog: number): number {
+    const normal = Math.min(this.deps.batchSize ?? 500, SYNC_MAX_PUSH_BATCH);
+    return backlog > 4 * normal ? Math.min(this.deps.catchUpBatchSize ?? 10_000, SYNC_MAX_PUSH_BATCH) : normal;
+  }
+
+  /** Our own events after `after` in seq order: at most `size`, and at most PUSH_BYTES of JSON (one at least). */
+  private readOutbox(after: number, size: number): CaseEvent[] {
+    const readStart = performance.now();
+    const rows = this.deps.db
+      .select({ body: events.body })
+      .from(events)
+      .where(and(eq(events.origin, this.deps.origin), gt(events.seq, after)))
+      .orderBy(asc(events.seq))
+      .limit(size)
+      .all();
+    const batch: CaseEvent[] = [];
+    let bytes = 0;
+    for (const r of rows) {
+      bytes += Buffer.byteLength(r.body);
+      if (bytes > PUSH_BYTES && batch.length > 0) break;
+      batch.push(JSON.parse(r.body) as CaseEvent);
+    }
+    syncSpan('edge.read', performance.now() - readStart);
+    return batch;
+  }
+
   /** Blobs first, then the events; the watermark only moves forward, and only on an acknowledgement. */
   private async pushEvents(batch: readonly CaseEvent[]): Promise<number> {
-    const blobsStart = performance.now();
     await this.pushBlobs(batch);
+    return this.postEvents(batch);
+  }
+
+  /** Sends a batch whose blobs central holds; on the ack, moves the watermark forward (never back). */
+  private async postEvents(batch: readonly CaseEvent[]): Promise<number> {
     const eventsStart = performance.now();
-    syncSpan('edge.blobs', eventsStart - blobsStart);
     const res = await this.call('POST', '/sync/v1/events', { v: 1, origin: this.deps.origin, events: batch });
-    syncSpan('edge.pushcall', performance.now() - eventsStart);
+    syncSpan('edge.pushCall', performance.now() - eventsStart);
     const ack = pushAckV1.parse(res);
     // A lost answer means a harmless replay of the same batch.
     if (ack.acked > this.watermark()) this.setState('sync.acked', String(ack.acked));
@@ -206,6 +262,15 @@ export class SyncFeature {
    * event central would refuse.
    */
   private async pushBlobs(batch: readonly CaseEvent[]): Promise<number> {
+    const blobsStart = performance.now();
+    try {
+      return await this.uploadBlobs(batch);
+    } finally {
+      syncSpan('edge.blobs', performance.now() - blobsStart);
+    }
+  }
+
+  private async uploadBlobs(batch: readonly CaseEvent[]): Promise<number> {
     const refs = [...new Set(batch.flatMap((e) => blobRefs(e)))];
     if (refs.length === 0) return 0;
     const rows = this.deps.db

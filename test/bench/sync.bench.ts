@@ -175,7 +175,7 @@ export async function run(): Promise<Record<string, unknown>> {
       token,
       fetch: (input, init) => fetch(input, init),
       now: Date.now,
-      // The edge's defaults: batches of 500, 5,000 while catching up (outbox > 4 batches).
+      // The edge's defaults: batches of 500, up to 10,000 while catching up (outbox > 4 batches).
       ...(process.env.WANMI_BENCH_SYNC_BATCH ? { catchUpBatchSize: Number(process.env.WANMI_BENCH_SYNC_BATCH) } : {}),
       blobs,
     });
@@ -256,7 +256,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const eventsPerS = log.length / catchUpS;
     const rawEventsPerS = log.length / rawS;
     return {
-      scenario: `24-hour outage of a busy district: ${log.length} events (${CASES} cases × 5 steps), ${PHOTOS} photos (${round(photoBytes / 2 ** 20)} MiB), catch-up push batches of 5,000 (the edge default), loopback HTTP, PostgreSQL 15 (fsync off for both contenders)`,
+      scenario: `24-hour outage of a busy district: ${log.length} events (${CASES} cases × 5 steps), ${PHOTOS} photos (${round(photoBytes / 2 ** 20)} MiB), catch-up push batches of up to 10,000 (the edge default), two in flight, loopback HTTP, PostgreSQL 15 (fsync off for both contenders)`,
       seedS: round(seedS, 1),
       backlogBefore,
       pushed: round1.pushed,
