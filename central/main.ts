@@ -44,7 +44,7 @@ export async function buildCentral(options: CentralOptions) {
     hlc: new HybridLogicalClock({ now }),
     now,
     calendar: options.calendar ?? workingCalendarSchema.parse({ years: { '2026': cnNationalSchedule2026 } }),
-    onAppend: () => sync?.notify(),
+    onAppend: (district) => sync?.notify(district),
   });
   sync = new SyncService({ db, log, now });
   const auth = new CentralAuth({ db, now });

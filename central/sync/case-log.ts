@@ -31,8 +31,8 @@ export class CentralCaseLog {
       now: () => number;
       /** Central's working calendar, for the `due` column (overdue counts); without it `due` stays null. */
       calendar?: WorkingCalendar;
-      /** Told after a city decision commits (wakes long-polling pulls). */
-      onAppend?: () => void;
+      /** Told after a city decision commits, with the case's district (wakes that district's long-polling pulls). */
+      onAppend?: (district: string) => void;
     },
   ) {}
 
@@ -250,10 +250,10 @@ export class CentralCaseLog {
             checked: true,
           });
       await this.refold(tx, caseId, district);
-      return state;
+      return { state, district };
     });
-    this.deps.onAppend?.();
-    return state;
+    this.deps.onAppend?.(state.district);
+    return state.state;
   }
 
   /** The next city case number of the day: `<city division>-<yyyymmdd>-<counter>` (allocated in its own row lock). */

@@ -28,7 +28,7 @@ import {
 import { syncSpan } from '../../shared/sync/spans.js';
 import { formatPath } from '../../shared/validation.js';
 import type { CentralDb } from '../db/open.js';
-import { blobs, cases, districtLinks, events, syncTokens } from '../db/schema.js';
+import { blobs, districtLinks, events, syncTokens } from '../db/schema.js';
 import type { CentralCaseLog } from './case-log.js';
 
 export interface SyncPeer {
@@ -48,9 +48,9 @@ export class SyncService {
     this.arrivals.setMaxListeners(1000);
   }
 
-  /** Wakes long-polling pulls: new events were committed by someone else (a city decision). */
-  notify(): void {
-    this.arrivals.emit('events');
+  /** Wakes the district's long-polling pulls: new events of its cases were committed (a city decision). */
+  notify(district: string): void {
+    this.arrivals.emit(district);
   }
 
   /** Issues a token for a district's edge; the token is returned once and stored hashed. */
@@ -102,27 +102,50 @@ export class SyncService {
       .insert(districtLinks)
       .values({ district: peer.district, lastPushAt: now, acked })
       .onConflictDoUpdate({ target: districtLinks.district, set: { lastPushAt: now } });
-    this.arrivals.emit('events');
+    this.arrivals.emit(peer.district);
     return { v: 1, acked };
   }
 
-  /** Events of the district's cases written by other origins, after `cursor`, long-polled up to `waitMs`. */
+  /**
+   * Events of the district's cases written by other origins, after `cursor`. Long-polled: when nothing is new, the
+   * answer is held until events of that district's cases commit (a city decision, another origin's push) or `waitMs`
+   * (≤ 30 s) passes; then it answers with what there is, possibly nothing.
+   */
   async pull(peer: SyncPeer, cursor: string | undefined, waitMs: number): Promise<PullResponseV1> {
     if (cursor !== undefined && !/^\d{1,18}$/.test(cursor))
       throw new DomainError('invalid', 'cursor: must be the cursor of a previous pull', 'cursor');
     const after = Number(cursor ?? '0');
-    let page = await this.page(peer, after);
-    if (page.length === 0 && waitMs > 0) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          this.arrivals.off('events', done);
-          resolve();
-        };
-        const timer = setTimeout(done, Math.min(waitMs, 30_000));
-        this.arrivals.on('events', done);
-      });
+    const deadline = Date.now() + Math.min(Math.max(waitMs, 0), MAX_WAIT_MS);
+    // Listening before the first read: a commit between the read and the wait is not missed.
+    let signalled = false;
+    let wakeUp: (() => void) | undefined;
+    const onArrival = () => {
+      signalled = true;
+      wakeUp?.();
+    };
+    if (waitMs > 0) this.arrivals.on(peer.district, onArrival);
+    let page: Awaited<ReturnType<SyncService['page']>>;
+    try {
       page = await this.page(peer, after);
+      // Only this district's commits wake the pull; a wake-up that brought nothing for it (its own push) waits on.
+      while (page.length === 0 && waitMs > 0) {
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        if (!signalled)
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, left);
+            wakeUp = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        wakeUp = undefined;
+        if (!signalled) break; // the wait ran out
+        signalled = false;
+        page = await this.page(peer, after);
+      }
+    } finally {
+      this.arrivals.off(peer.district, onArrival);
     }
     const now = new Date(this.deps.now());
     await this.deps.db
@@ -294,6 +317,8 @@ export class SyncService {
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const TOKEN_TTL_MS = 5_000;
+/** Longest a pull is held open (the edge's request timeout must exceed it). */
+const MAX_WAIT_MS = 30_000;
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const parsed = schema.safeParse(body);

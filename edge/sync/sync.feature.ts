@@ -94,8 +94,11 @@ export class SyncFeature {
     this.aborter = new AbortController();
     const loop = async () => {
       if (this.stopped) return;
+      // A round, then (link up) a long-polled pull that central holds until the city writes to one of our cases or
+      // the interval passes: the city's decisions arrive at once, our own events go out at least every interval.
+      const longPoll = intervalMs >= 1_000;
       const run = this.syncOnce().then(
-        () => true,
+        async () => (longPoll && !this.stopped ? this.waitForCity(intervalMs) : true),
         () => false,
       );
       this.inflight = run;
@@ -104,7 +107,9 @@ export class SyncFeature {
       if (this.stopped) return;
       const base = this.deps.backoffMs ?? 1_000;
       const delay = ok
-        ? intervalMs
+        ? longPoll
+          ? 0
+          : intervalMs
         : Math.random() * Math.min(this.deps.maxBackoffMs ?? 60_000, base * 2 ** this.failures);
       this.timer = setTimeout(loop, delay);
       this.timer.unref();
@@ -120,6 +125,7 @@ export class SyncFeature {
     this.timer = null;
     this.aborter.abort();
     await this.inflight?.catch(() => undefined);
+    this.aborter = new AbortController(); // a later syncOnce (or start) must not inherit the aborted signal
   }
 
   /**
@@ -400,10 +406,33 @@ export class SyncFeature {
     return this.lastRepair;
   }
 
+  /**
+   * One long-polled pull (DESIGN.md §4 `wait=`): held by central up to `waitMs` (at most 25 s) while nothing is new.
+   * Returns whether it succeeded; a failure is link state like a failed round (the loop backs off).
+   */
+  private async waitForCity(waitMs: number): Promise<boolean> {
+    try {
+      await this.pullOnce(Math.min(waitMs, 25_000) / 1000);
+      return true;
+    } catch (err) {
+      if (this.stopped) return true;
+      this.link = 'down';
+      this.failures += 1;
+      this.lastError = err instanceof Error ? err.message : String(err);
+      return false;
+    }
+  }
+
+  /**
+   * One page of the city's events after the stored cursor, applied with the new cursor in one transaction. With
+   * `waitS` > 0 central holds the request until there is something (or the wait passes).
+   */
   async pullOnce(waitS = 0): Promise<{ applied: number; more: boolean }> {
     const cursor = this.state('sync.cursor');
     const query = new URLSearchParams({ wait: String(waitS), ...(cursor ? { cursor } : {}) });
-    const page = pullResponseV1.parse(await this.call('GET', `/sync/v1/events?${query}`));
+    const page = pullResponseV1.parse(
+      await this.call('GET', `/sync/v1/events?${query}`, undefined, undefined, waitS * 1000),
+    );
     let applied = 0;
     this.deps.db.$client.transaction(() => {
       if (page.events.length > 0) {
@@ -448,9 +477,16 @@ export class SyncFeature {
     return dayDigests(this.deps.db.select({ id: events.id, hlc: events.hlc }).from(events).all());
   }
 
-  private async call(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, mime?: string): Promise<unknown> {
+  private async call(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body?: unknown,
+    mime?: string,
+    /** How long central may hold the request on purpose (a long poll), on top of the request timeout. */
+    heldMs = 0,
+  ): Promise<unknown> {
     const raw = Buffer.isBuffer(body);
-    const timeout = AbortSignal.timeout(this.deps.requestTimeoutMs ?? 30_000);
+    const timeout = AbortSignal.timeout((this.deps.requestTimeoutMs ?? 30_000) + heldMs);
     const res = await this.deps.fetch(`${this.deps.centralUrl}${path}`, {
       method,
       headers: {

@@ -64,7 +64,8 @@ describe('sync v1: the edge is SIGKILLed mid-push', () => {
     let posts = 0;
     const third = new Promise<void>((resolve) => {
       const off = proxy.onRequest((r) => {
-        if (r.method === 'POST' && r.path === '/sync/v1/events' && ++posts === 2) {
+        // Two batches are in flight at once: the third is sent only after the first one's ack was stored.
+        if (r.method === 'POST' && r.path === '/sync/v1/events' && ++posts === 3) {
           off();
           resolve();
         }
@@ -72,7 +73,7 @@ describe('sync v1: the edge is SIGKILLed mid-push', () => {
     });
     proxy.restore();
     await third;
-    await edge.kill('SIGKILL'); // the second batch is on the wire
+    await edge.kill('SIGKILL'); // the third batch is on the wire
     const afterKill = edgeSnapshot(join(dir, 'edge.db'), ORIGIN);
     expect(afterKill.backlog).toBeGreaterThan(0); // the kill really landed mid-push
     expect(afterKill.backlog).toBeLessThan(600);

@@ -9,10 +9,21 @@ import { events as edgeEvents } from '../../edge/db/schema.js';
 import { SyncFeature } from '../../edge/sync/sync.feature.js';
 import { canonicalJson } from '../../shared/case/fold.js';
 import type { CaseState } from '../../shared/case/state.js';
+import { encodeBlobBatch } from '../../shared/sync/blob-batch.js';
+import { BLOB_BATCH_MEDIA_TYPE } from '../../shared/sync/messages.js';
 import { startCentral } from '../support/central-harness.js';
 import { cameraJpeg, DEPARTMENT, EdgeHarness, photoForm } from '../support/edge-harness.js';
 
 type Central = Awaited<ReturnType<typeof startCentral>>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+async function until(ok: () => boolean, withinMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!ok()) {
+    if (Date.now() - started > withinMs) throw new Error(`condition not met within ${withinMs} ms`);
+    await sleep(50);
+  }
+}
 
 /** A central store for the spec: PGlite in-process, or a private PostgreSQL 15 cluster. */
 export interface CentralBackend {
@@ -463,6 +474,58 @@ export function syncSpec(label: string, backend: () => Promise<CentralBackend>):
       });
     });
 
+    it('long-polled pull: central holds an empty pull until the city writes to one of the district’s cases; the edge loop uses it', async () => {
+      const id = await newCase('s-long-poll');
+      await step('operator', id, 'file');
+      await sync.syncOnce();
+      const peer = { origin: 'district:320481', district: '320481' };
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await central.sync.pull(peer, cursor, 0);
+        cursor = page.cursor;
+        if (!page.more) break;
+      }
+      // Nothing new: a short wait runs out and answers with nothing, at the same cursor.
+      let t = Date.now();
+      const empty = await central.sync.pull(peer, cursor, 400);
+      expect(empty).toMatchObject({ events: [], cursor, more: false });
+      expect(Date.now() - t).toBeGreaterThanOrEqual(350);
+      // Held: another district's commit does not answer it; a city decision on this district's case does, at once.
+      t = Date.now();
+      let answered = false;
+      const held = central.sync.pull(peer, cursor, 20_000).finally(() => {
+        answered = true;
+      });
+      await sleep(300);
+      central.sync.notify('320482');
+      await sleep(300);
+      expect(answered).toBe(false);
+      await central.log.append(id, [{ type: 'urged', payload: { comment: '督办', level: 'normal' } }], {
+        userId: 'city-lead',
+        role: 'shift_lead',
+      });
+      const page = await held;
+      expect(page.events.map((e) => e.type)).toEqual(['urged']);
+      expect(Date.now() - t).toBeLessThan(5_000);
+
+      // The edge's loop long-polls for its whole interval (20 s here), yet the city's next decision arrives at once.
+      sync.start(20_000);
+      try {
+        await until(() => sync.status().link === 'up' && h.node.services.store.get(id)?.urges.length === 1);
+        await sleep(500); // the loop is now holding its long poll
+        t = Date.now();
+        await central.log.append(id, [{ type: 'urged', payload: { comment: '再次督办', level: 'high' } }], {
+          userId: 'city-lead',
+          role: 'shift_lead',
+        });
+        await until(() => h.node.services.store.get(id)?.urges.length === 2);
+        expect(Date.now() - t).toBeLessThan(5_000);
+      } finally {
+        await sync.stop();
+      }
+      await expectConverged([id]);
+    });
+
     describe('security and bad input', () => {
       const push = (t: string, body: unknown) =>
         central.app.request('/sync/v1/events', {
@@ -526,6 +589,46 @@ export function syncSpec(label: string, backend: () => Promise<CentralBackend>):
         expect(((await again.json()) as { acked: number }).acked).toBe(first.acked);
         expect(canonicalJson(await central.log.get(id))).toBe(before);
         expect((await central.log.events(id)).length).toBe(2);
+      });
+
+      it('blob batches: each blob verified against its hash (one bad blob refuses all, nothing stored), idempotent', async () => {
+        const a = Buffer.from('blob batch a');
+        const b = Buffer.from('blob batch b');
+        const sha = (x: Buffer) => createHash('sha256').update(x).digest('hex');
+        const post = (body: Buffer, type = BLOB_BATCH_MEDIA_TYPE) =>
+          central.app.request('/sync/v1/blobs/batch', {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': type },
+            body: new Uint8Array(body),
+          });
+        const stored = async () =>
+          (
+            await central.db
+              .select({ sha256: centralBlobs.sha256 })
+              .from(centralBlobs)
+              .where(sql`${centralBlobs.sha256} IN (${sha(a)}, ${sha(b)})`)
+          ).length;
+        const lying = encodeBlobBatch([
+          { sha256: sha(a), mime: 'image/jpeg', bytes: a },
+          { sha256: sha(a), mime: 'image/jpeg', bytes: b },
+        ]);
+        const refused = await post(lying);
+        expect(refused.status).toBe(400);
+        expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/blobs\[1\]/);
+        expect(await stored()).toBe(0);
+        expect((await post(Buffer.from('xx'))).status).toBe(400);
+        const good = encodeBlobBatch([
+          { sha256: sha(a), mime: 'image/jpeg', bytes: a },
+          { sha256: sha(b), mime: 'image/png', bytes: b },
+        ]);
+        expect((await post(good, 'application/json')).status).toBe(400);
+        const first = await post(good);
+        expect(first.status).toBe(201);
+        expect(await first.json()).toEqual({ v: 1, created: 2, stored: 2 });
+        const again = await post(good);
+        expect(again.status).toBe(200);
+        expect(await again.json()).toEqual({ v: 1, created: 0, stored: 2 });
+        expect(await stored()).toBe(2);
       });
 
       it('malformed, oversized-batch and wrong-version messages get a clear 4xx', async () => {
