@@ -10,7 +10,7 @@ import { ffmpegFor, Viewer } from '../support/video-processes.js';
 type Live = { mode: string; viewers: number; running: boolean; skipped: number; dropped: number };
 
 const MAX_BUFFERED = 64 * 1024;
-const LAG_DROP_MS = 8000;
+const LAG_DROP_MS = 6000;
 
 /** The fragments a viewer received, parsed back (sync flag and decode time of each). */
 function fragments(v: Viewer): Fragment[] {
@@ -77,12 +77,13 @@ describe('slow live viewers are skipped ahead or dropped, never buffered (real s
       await eventually(() => {
         for (const v of all) expect(fragments(v).length).toBeGreaterThan(5);
       }, 15_000);
-      // Both stop reading: the kernel's socket buffers fill (MBs on loopback), then the relay's backlog passes the cap.
+      // It stops reading: the kernel's socket buffers fill (MBs on loopback), then the relay's backlog passes the cap
+      // and it is skipped (the only paused viewer, so the session's skip count is its own).
       stalling.ws.pause();
-      dead.ws.pause();
-      const stalledAt = Date.now();
-      await eventually(async () => expect((await live())[0]?.skipped).toBeGreaterThan(0), LAG_DROP_MS - 1500, 100);
+      await eventually(async () => expect((await live())[0]?.skipped).toBeGreaterThan(0), 15_000, 100);
       await sleep(1000);
+      dead.ws.pause(); // this one never reads again
+      const stalledAt = Date.now();
       stalling.ws.resume(); // before the lag limit: it stays, and is skipped ahead
       const resumedAt = stalling.binaries.length;
 
@@ -92,13 +93,13 @@ describe('slow live viewers are skipped ahead or dropped, never buffered (real s
       expect(stalling.closed).toBeNull();
       expect(steady.closed).toBeNull();
 
-      // Fragments are ~100 ms (9000 ticks at 90 kHz); a skip leaves a gap of many fragments, and the fragment after
+      // Fragments are 100-250 ms (9000-22500 ticks at 90 kHz); a skip leaves a gap of seconds, and the fragment after
       // each gap is a keyframe (the browser's decoder continues there). The steady viewer has no gap.
       const got = fragments(stalling);
-      const gaps = jumps(got, 20_000);
+      const gaps = jumps(got, 60_000);
       expect(gaps.length).toBeGreaterThan(0);
       for (const i of gaps) expect(got[i]?.keyframe).toBe(true);
-      expect(jumps(fragments(steady), 20_000)).toEqual([]);
+      expect(jumps(fragments(steady), 60_000)).toEqual([]);
       const before = steady.bytes;
       await eventually(() => expect(steady.bytes).toBeGreaterThan(before + 100_000), 5000);
     } finally {
