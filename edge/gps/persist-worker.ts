@@ -4,6 +4,13 @@ import type { PositionRow } from './tracks.store.js';
 
 /** Numbers per position row in the transfer buffer: device, ts, lat, lon, speed, heading, acc, flags, receivedAt. */
 const FIELDS = 9;
+/** Young generation of the writer thread's V8 heap (see the constructor). */
+const WRITER_YOUNG_GENERATION_MB = 4;
+/**
+ * SQLite page cache of the writer's connection, KiB: the inserts touch one index leaf per active device (500 × 4 KiB)
+ * and the table's last pages; more only sits in RSS.
+ */
+const WRITER_CACHE_KIB = 4000;
 /** Rows per multi-row INSERT (9 × 50 = 450 parameters, far under SQLite's limit). */
 const MULTI = 50;
 
@@ -16,7 +23,7 @@ const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
-db.pragma('cache_size = -8000');
+db.pragma('cache_size = -${WRITER_CACHE_KIB}');
 const head = 'INSERT OR IGNORE INTO positions (device_id, ts, lat, lon, speed, heading, acc, flags, received_at) VALUES ';
 const tuple = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const insert = db.prepare(head + tuple);
@@ -95,7 +102,13 @@ export class PersistWorker {
     private readonly onResult: (r: { written: number; rows: number } | { error: string; rows: number }) => void,
   ) {
     const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(source, { eval: true, workerData: { file, sqlitePath } });
+    this.worker = new Worker(source, {
+      eval: true,
+      workerData: { file, sqlitePath },
+      // The thread keeps nothing but a statement's arguments: a small young generation is enough, and its default
+      // (grown to tens of MB under a steady stream of boxed numbers) is resident memory for the appliance's life.
+      resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB },
+    });
     this.buf = new Float64Array(batchSize * FIELDS);
     this.worker.on(
       'message',

@@ -26,7 +26,8 @@ import { type Mosquitto, startMosquitto } from '../support/mosquitto.js';
  *
  * The publisher runs in a worker thread (its own event loop, as a separate device would). Environment:
  * GPS_BENCH_N (default 150000 per round), GPS_BENCH_ROUNDS (default 5; medians reported), GPS_BENCH_SIM_MINUTES
- * (default 60), GPS_BENCH_PROFILE=<path prefix> (CPU profile of the ingest rounds), GPS_BENCH_TRACE=1.
+ * (default 60), GPS_BENCH_PROFILE=<path prefix> (CPU profile of the ingest rounds), GPS_BENCH_TRACE=1,
+ * GPS_BENCH_RSS_NODE_FLAGS (extra node flags for the memory child, e.g. `--max-semi-space-size=2`, to measure them).
  */
 
 const D = '320481';
@@ -310,7 +311,8 @@ async function measure(): Promise<Record<string, unknown>> {
     // A file, not `-e` with --input-type=module: workers inherit execArgv, and the writer thread's source is CJS.
     const childFile = join(dir, 'rss-child.mjs');
     writeFileSync(childFile, rssChildSource);
-    const child = spawn(process.execPath, ['--expose-gc', childFile], {
+    const childFlags = (process.env.GPS_BENCH_RSS_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, ['--expose-gc', ...childFlags, childFile], {
       env: {
         ...process.env,
         GPS_RSS_DIST: dist,
@@ -396,7 +398,7 @@ async function measure(): Promise<Record<string, unknown>> {
       },
       memory: {
         simulated: `${vehicles} vehicles at 1 Hz for ${simMinutes} min (${simN} positions), time-compressed`,
-        process: 'compiled JS (tsc -p tsconfig.build.json), node --expose-gc; no tsx loader',
+        process: `compiled JS (tsc -p tsconfig.build.json), node --expose-gc ${childFlags.join(' ')}; no tsx loader`,
         publishMs: sim.ms,
         ingestMs: after.ms,
         rssPlainNodeMiB: mib(plainNode),

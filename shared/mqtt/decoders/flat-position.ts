@@ -16,63 +16,80 @@ import type { WanmiPositionV1 } from '../payloads/wanmi-position.js';
  * f ≤ 22); IEEE division is correctly rounded, so M / 10^f is the double nearest the decimal, as JSON.parse gives.
  */
 
-const KEYS = ['ts', 'lat', 'lon', 'speed', 'heading', 'acc', 'alt', 'sats', 'ignition'] as const;
+/** Slots: ts, lat, lon, speed, heading, acc, alt, sats, ignition (see slotOf). */
+const SLOTS = 9;
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const MAX_DIGITS = 15;
 
-// Scan state (module-level scratch: the scan is synchronous and allocates nothing but the result).
-let pos = 0;
-const values = new Float64Array(KEYS.length);
+// Scratch (the scan is synchronous): values by slot, and where the last number ended. The scan's own index is a
+// local variable, kept in a register (a module-level `let` would be a memory access on every character).
+const values = new Float64Array(SLOTS);
+let numberEnd = 0;
 
 const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
-function skipWs(text: string): void {
-  while (pos < text.length && isWs(text.charCodeAt(pos))) pos++;
+function skipWs(text: string, i: number): number {
+  while (i < text.length && isWs(text.charCodeAt(i))) i++;
+  return i;
 }
 
 /** Slot of the key between `start` and `end` (exclusive), or -1. */
 function slotOf(text: string, start: number, end: number): number {
-  const n = end - start;
-  for (let k = 0; k < KEYS.length; k++) {
-    const key = KEYS[k] as string;
-    if (key.length === n && text.startsWith(key, start)) return k;
+  switch (end - start) {
+    case 2:
+      return text.startsWith('ts', start) ? 0 : -1;
+    case 3: {
+      const c = text.charCodeAt(start);
+      if (c === 0x6c) return text.startsWith('lat', start) ? 1 : text.startsWith('lon', start) ? 2 : -1;
+      if (c === 0x61) return text.startsWith('acc', start) ? 5 : text.startsWith('alt', start) ? 6 : -1;
+      return -1;
+    }
+    case 4:
+      return text.startsWith('sats', start) ? 7 : -1;
+    case 5:
+      return text.startsWith('speed', start) ? 3 : -1;
+    case 7:
+      return text.startsWith('heading', start) ? 4 : -1;
+    case 8:
+      return text.startsWith('ignition', start) ? 8 : -1;
+    default:
+      return -1;
   }
-  return -1;
 }
 
-/** A JSON number at `pos` within the fast lane's limits, or NaN to decline. */
-function readNumber(text: string): number {
-  let c = text.charCodeAt(pos);
+/** A JSON number at `i` within the fast lane's limits (its end in `numberEnd`), or NaN to decline. */
+function readNumber(text: string, i: number): number {
+  let c = text.charCodeAt(i);
   let negative = false;
   if (c === 0x2d) {
     negative = true;
-    c = text.charCodeAt(++pos);
+    c = text.charCodeAt(++i);
   }
   let m = 0;
   let digits = 0;
   let frac = 0;
   if (c === 0x30) {
-    pos++;
-    c = text.charCodeAt(pos);
+    c = text.charCodeAt(++i);
     if (c >= 0x30 && c <= 0x39) return Number.NaN; // a leading zero: not JSON
   } else if (c >= 0x31 && c <= 0x39) {
     while (c >= 0x30 && c <= 0x39) {
       m = m * 10 + (c - 0x30);
       digits++;
-      c = text.charCodeAt(++pos);
+      c = text.charCodeAt(++i);
     }
   } else return Number.NaN;
   if (c === 0x2e) {
-    c = text.charCodeAt(++pos);
+    c = text.charCodeAt(++i);
     if (!(c >= 0x30 && c <= 0x39)) return Number.NaN;
     while (c >= 0x30 && c <= 0x39) {
       m = m * 10 + (c - 0x30);
       digits++;
       frac++;
-      c = text.charCodeAt(++pos);
+      c = text.charCodeAt(++i);
     }
   }
   if (c === 0x65 || c === 0x45 || digits > MAX_DIGITS) return Number.NaN;
+  numberEnd = i;
   const v = frac === 0 ? m : m / (POW10[frac] as number);
   return negative ? -v : v;
 }
@@ -81,51 +98,47 @@ const inRange = (v: number, [min, max]: readonly [number, number]) => v >= min &
 
 /** See the module comment. `text` must already be within the payload size cap. */
 export function scanWanmiPosition(text: string): WanmiPositionV1 | undefined {
-  pos = 0;
-  skipWs(text);
-  if (text.charCodeAt(pos) !== 0x7b) return undefined; // {
-  pos++;
+  const n = text.length;
+  let i = skipWs(text, 0);
+  if (text.charCodeAt(i) !== 0x7b) return undefined; // {
+  i++;
   let seen = 0;
   let ignition = false;
   for (;;) {
-    skipWs(text);
-    if (text.charCodeAt(pos) !== 0x22) return undefined; // "key" (also declines {} and a trailing comma)
-    const start = ++pos;
-    while (pos < text.length) {
-      const c = text.charCodeAt(pos);
+    i = skipWs(text, i);
+    if (text.charCodeAt(i) !== 0x22) return undefined; // "key" (also declines {} and a trailing comma)
+    const start = ++i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
       if (c === 0x22) break;
       if (c === 0x5c || c < 0x20) return undefined; // escapes and control characters: full path
-      pos++;
+      i++;
     }
-    if (pos >= text.length) return undefined;
-    const slot = slotOf(text, start, pos);
+    if (i >= n) return undefined;
+    const slot = slotOf(text, start, i);
     if (slot < 0 || (seen & (1 << slot)) !== 0) return undefined;
     seen |= 1 << slot;
-    pos++;
-    skipWs(text);
-    if (text.charCodeAt(pos) !== 0x3a) return undefined; // :
-    pos++;
-    skipWs(text);
-    const c = text.charCodeAt(pos);
+    i = skipWs(text, i + 1);
+    if (text.charCodeAt(i) !== 0x3a) return undefined; // :
+    i = skipWs(text, i + 1);
     if (slot === 8) {
-      if (text.startsWith('true', pos)) {
+      if (text.startsWith('true', i)) {
         ignition = true;
-        pos += 4;
-      } else if (text.startsWith('false', pos)) pos += 5;
+        i += 4;
+      } else if (text.startsWith('false', i)) i += 5;
       else return undefined;
     } else {
-      if (!(c === 0x2d || (c >= 0x30 && c <= 0x39))) return undefined;
-      const v = readNumber(text);
+      const v = readNumber(text, i);
       if (Number.isNaN(v)) return undefined;
       values[slot] = v;
+      i = numberEnd;
     }
-    skipWs(text);
-    const sep = text.charCodeAt(pos++);
+    i = skipWs(text, i);
+    const sep = text.charCodeAt(i++);
     if (sep === 0x7d) break; // }
     if (sep !== 0x2c) return undefined; // ,
   }
-  skipWs(text);
-  if (pos !== text.length) return undefined;
+  if (skipWs(text, i) !== n) return undefined;
   // The same rules as wanmiPositionFastPath (ts, lat and lon required; epoch-ms ts; ranges; whole sats).
   if ((seen & 0b111) !== 0b111) return undefined;
   const ts = values[0] as number;

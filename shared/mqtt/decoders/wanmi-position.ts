@@ -52,12 +52,21 @@ export function wanmiPositionDecoder(
 ): Decoder<WanmiPositionParams> {
   const o = resolveDecodeOptions(options);
   const fastLane = internal.fastLane ?? true;
+  const keys = new Map<string, string>();
   return (params, payload, receivedAt, byteLength) => {
     const clock = checkReceivedAt(receivedAt);
     if (clock) return clock;
     const vehicleId: unknown = params?.vehicleId;
-    if (typeof vehicleId !== 'string' || !topicIdPattern.test(vehicleId)) {
-      return fail('schema', 'topic: vehicleId must be 1–64 of A–Z a–z 0–9 _ -');
+    // Device keys of vehicle ids already checked: a tracker publishes all day under one id, and one string per id
+    // keeps its hash for the caller's device lookup. Bounded like the topic cache.
+    let deviceKey = typeof vehicleId === 'string' ? keys.get(vehicleId) : undefined;
+    if (deviceKey === undefined) {
+      if (typeof vehicleId !== 'string' || !topicIdPattern.test(vehicleId)) {
+        return fail('schema', 'topic: vehicleId must be 1–64 of A–Z a–z 0–9 _ -');
+      }
+      if (keys.size >= 50_000) keys.clear();
+      deviceKey = vehicleDeviceKey(vehicleId);
+      keys.set(vehicleId, deviceKey);
     }
     const text = readText(payload, o.maxPayloadBytes, byteLength);
     if (!text.ok) return text;
@@ -85,7 +94,7 @@ export function wanmiPositionDecoder(
     // Only what the device sent (as `compact` would give, in the same key order), built without a second object.
     const fix: { -readonly [K in keyof PositionFix]: PositionFix[K] } = {
       kind: 'fix',
-      deviceKey: vehicleDeviceKey(vehicleId),
+      deviceKey,
       ts,
       lat: p.lat,
       lon: p.lon,
