@@ -2,8 +2,9 @@ import { eq } from 'drizzle-orm';
 import type { EdgeDb } from '../db/open.js';
 import { blobs } from '../db/schema.js';
 import type { PhotoUploads, StagedPhoto } from '../http/routes/reports.routes.js';
-import type { BlobStore } from '../media/blob-store.js';
-import type { PhotoOptions, ProcessedPhoto } from '../media/photo-pipeline.js';
+import type { BlobStore, StagedBlob } from '../media/blob-store.js';
+import { detectImageType } from '../media/image-type.js';
+import { type PhotoOptions, type ProcessedPhoto, photoOptionsSchema } from '../media/photo-pipeline.js';
 import type { PhotoWorker } from '../media/photo-worker-client.js';
 import type { Watermark } from '../media/watermark.js';
 
@@ -16,9 +17,27 @@ export function photoUploads(deps: {
 }): PhotoUploads {
   const processPhoto = (bytes: Buffer, options: PhotoOptions, mark: Watermark) =>
     deps.worker.process(bytes, options, mark);
+  // The original is the upload's bytes as they are: once they pass the cheap checks (size, magic bytes) it is made
+  // durable while the worker renders the published copy, instead of after it. A photo the pipeline then refuses has
+  // its file removed again (no row ever named it).
+  const earlyOriginals = new WeakMap<ProcessedPhoto, Promise<StagedBlob>>();
+  const maxBytes = photoOptionsSchema.parse(deps.options).maxBytes;
+  const prepare = async (bytes: Buffer, options: PhotoOptions, mark: Watermark): Promise<ProcessedPhoto> => {
+    const early =
+      bytes.length <= maxBytes && detectImageType(bytes) !== undefined ? deps.blobs.stage(bytes) : undefined;
+    let photo: ProcessedPhoto;
+    try {
+      photo = await processPhoto(bytes, options, mark);
+    } catch (err) {
+      if (early) await early.then((staged) => deps.blobs.discardStaged(staged)).catch(() => undefined);
+      throw err;
+    }
+    if (early) earlyOriginals.set(photo, early);
+    return photo;
+  };
   const stage = async (photo: ProcessedPhoto): Promise<StagedPhoto> => {
     const [original, published] = await Promise.all([
-      deps.blobs.stage(photo.original.bytes),
+      earlyOriginals.get(photo) ?? deps.blobs.stage(photo.original.bytes),
       deps.blobs.stage(photo.published.bytes),
     ]);
     return { photo, original, published };
@@ -40,11 +59,11 @@ export function photoUploads(deps: {
     return published.sha256;
   };
   return {
-    prepare: (bytes, field, mark) => processPhoto(bytes, { ...deps.options, field }, mark),
+    prepare: (bytes, field, mark) => prepare(bytes, { ...deps.options, field }, mark),
     stage,
     save,
     async store(bytes, field, mark) {
-      const staged = await stage(await processPhoto(bytes, { ...deps.options, field }, mark));
+      const staged = await stage(await prepare(bytes, { ...deps.options, field }, mark));
       return deps.db.transaction(() => save(staged));
     },
     published(sha256) {

@@ -127,6 +127,18 @@ export class BlobStore {
     }
   }
 
+  /**
+   * Removes a staged file that no row records (its change was refused after the file was made durable). A file some
+   * row records is kept: the same bytes were stored before.
+   */
+  async discardStaged(staged: StagedBlob): Promise<void> {
+    const row = this.deps.db.select({ sha256: blobs.sha256 }).from(blobs).where(eq(blobs.sha256, staged.sha256)).get();
+    if (row) return;
+    await unlink(this.pathOf(staged.sha256)).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
+  }
+
   /** True when both the row and the file exist. */
   has(sha256: string): boolean {
     const file = this.pathOf(sha256);
