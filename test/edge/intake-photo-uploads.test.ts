@@ -85,4 +85,3 @@ describe('photo uploads', () => {
     expect(files()).toEqual(before);
   });
 });
-});
