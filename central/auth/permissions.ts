@@ -7,6 +7,7 @@ export const centralAccess = {
   'case.file_for_district': ['operator', 'shift_lead'],
   'district.read': ['operator', 'shift_lead', 'dispatcher', 'leader', 'admin'],
   'user.manage': ['admin'],
+  'sync.token.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type CentralAccess = keyof typeof centralAccess;
 

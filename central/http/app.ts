@@ -133,7 +133,8 @@ export function createCentralApp(deps: {
   });
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
-  if (deps.auth && deps.supervision) supervisionRoutes(app, { auth: deps.auth, supervision: deps.supervision });
+  if (deps.auth && deps.supervision)
+    supervisionRoutes(app, { auth: deps.auth, supervision: deps.supervision, sync: deps.sync });
   consoleRoutes(app, deps);
   return app;
 }

@@ -12,6 +12,7 @@ import {
   type SupervisionService,
   stepSchemas,
 } from '../supervision/supervision.service.js';
+import type { SyncService } from '../sync/sync.service.js';
 import type { CentralEnv } from './app.js';
 
 export const SESSION_COOKIE = 'wanmi_central_session';
@@ -38,7 +39,7 @@ const ipOf = (c: Context) => c.req.header('x-forwarded-for')?.split(',')[0]?.tri
  */
 export function supervisionRoutes(
   app: Hono<CentralEnv>,
-  deps: { auth: CentralAuth; supervision: SupervisionService; secureCookies?: boolean },
+  deps: { auth: CentralAuth; supervision: SupervisionService; sync?: SyncService; secureCookies?: boolean },
 ): void {
   const principal: MiddlewareHandler<CentralEnv> = async (c, next) => {
     const token = getCookie(c, SESSION_COOKIE);
@@ -89,6 +90,19 @@ export function supervisionRoutes(
   app.post('/api/v1/users', async (c) => {
     const p = need('user.manage', c);
     return c.json({ user: await deps.auth.createUser(await json(c), p.userId) }, 201);
+  });
+
+  // Sync tokens of the districts' edges (admin): listed without their secrets, revoked by id (audited).
+  app.get('/api/v1/sync/tokens', async (c) => {
+    need('sync.token.manage', c);
+    if (!deps.sync) throw new DomainError('not_found', 'sync is not served here');
+    return c.json({ tokens: await deps.sync.listTokens() });
+  });
+
+  app.post('/api/v1/sync/tokens/:id/revoke', async (c) => {
+    const p = need('sync.token.manage', c);
+    if (!deps.sync) throw new DomainError('not_found', 'sync is not served here');
+    return c.json({ token: await deps.sync.revokeToken(c.req.param('id'), p.userId, ipOf(c)) });
   });
 
   app.get('/api/v1/cases', async (c) => {

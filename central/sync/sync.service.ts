@@ -27,6 +27,7 @@ import {
 } from '../../shared/sync/messages.js';
 import { syncSpan } from '../../shared/sync/spans.js';
 import { formatPath } from '../../shared/validation.js';
+import { appendAudit } from '../auth/audit.js';
 import type { CentralDb } from '../db/open.js';
 import { blobs, districtLinks, events, syncTokens } from '../db/schema.js';
 import type { CentralCaseLog } from './case-log.js';
@@ -60,6 +61,49 @@ export class SyncService {
     const token = `wsync_${randomBytes(32).toString('base64url')}`;
     await this.deps.db.insert(syncTokens).values({ tokenHash: sha256(token), origin, district: m[1], label });
     return token;
+  }
+
+  /** The tokens issued (never the secrets): `id` is the first 16 hex digits of the stored hash. */
+  async listTokens(): Promise<
+    { id: string; origin: string; district: string; label: string; createdAt: string; revokedAt: string | null }[]
+  > {
+    const rows = await this.deps.db.select().from(syncTokens).orderBy(asc(syncTokens.createdAt));
+    return rows.map((r) => ({
+      id: r.tokenHash.slice(0, 16),
+      origin: r.origin,
+      district: r.district,
+      label: r.label,
+      createdAt: r.createdAt.toISOString(),
+      revokedAt: r.revokedAt?.toISOString() ?? null,
+    }));
+  }
+
+  /**
+   * Revokes a token by its id (listTokens): it stops working at once in this process (the cache entry is dropped)
+   * and within TOKEN_TTL_MS in any other. Idempotent; returns the token as listed.
+   */
+  async revokeToken(
+    id: string,
+    actor: string,
+    ip: string | null,
+  ): Promise<{ id: string; origin: string; revokedAt: string }> {
+    if (!/^[0-9a-f]{16}$/.test(id)) throw new DomainError('invalid', 'id: must be the 16-hex id of a token', 'id');
+    const match = (await this.deps.db.select().from(syncTokens)).filter((r) => r.tokenHash.startsWith(id));
+    const row = match[0];
+    if (!row || match.length > 1) throw new DomainError('not_found', `no sync token ${id}`);
+    const revokedAt = row.revokedAt ?? new Date(this.deps.now());
+    if (!row.revokedAt) {
+      await this.deps.db.update(syncTokens).set({ revokedAt }).where(eq(syncTokens.tokenHash, row.tokenHash));
+      await appendAudit(this.deps.db, {
+        actor,
+        action: 'sync.token_revoked',
+        target: id,
+        detail: { origin: row.origin },
+        ip,
+      });
+    }
+    this.tokenCache.delete(row.tokenHash);
+    return { id, origin: row.origin, revokedAt: revokedAt.toISOString() };
   }
 
   async authenticate(bearer: string | undefined): Promise<SyncPeer> {

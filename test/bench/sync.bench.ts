@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import sharp from 'sharp';
 import { buildCentral, startCentralServer } from '../../central/main.js';
@@ -20,6 +21,7 @@ import { BlobStore } from '../../edge/media/blob-store.js';
 import { SyncFeature } from '../../edge/sync/sync.feature.js';
 import type { CaseEvent } from '../../shared/case/events.js';
 import { validateEvent } from '../../shared/case/events.js';
+import { canonicalJson, foldCase } from '../../shared/case/fold.js';
 import { formatHlc } from '../../shared/identity/hlc.js';
 import { newId } from '../../shared/identity/ids.js';
 import { setSyncSpanHook } from '../../shared/sync/spans.js';
@@ -208,6 +210,23 @@ export async function run(): Promise<Record<string, unknown>> {
     const status = sync.status();
     const remote = await central.sync.digest({ origin: ORIGIN, district: '320481' });
     const digestsMatch = JSON.stringify(remote.days) === JSON.stringify(sync.localDigest());
+    // Converged means every case folds to the same state on both sides, not only the same events (checked, not timed;
+    // the seed wrote the edge's log directly, so the edge side is the shared fold of its own events per case).
+    const byCase = new Map<string, unknown[]>();
+    for (const r of edge.db.$client.prepare('SELECT case_id AS caseId, body FROM events').all() as {
+      caseId: string;
+      body: string;
+    }[])
+      byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), JSON.parse(r.body)]);
+    const edgeStates = new Map([...byCase].map(([id, evs]) => [id, canonicalJson(foldCase(evs))]));
+    const centralStates = (
+      (await central.db.execute(sql`SELECT id, state FROM cases WHERE district = '320481'`)) as unknown as {
+        rows: { id: string; state: unknown }[];
+      }
+    ).rows;
+    const projectionsMatch =
+      centralStates.length === edgeStates.size &&
+      centralStates.every((r) => edgeStates.get(r.id) === canonicalJson(r.state));
 
     // The limit: the same rows, bulk-inserted raw into tables shaped like central's, in the same PostgreSQL.
     const client = new pg.Client({ connectionString: cluster.url });
@@ -263,6 +282,7 @@ export async function run(): Promise<Record<string, unknown>> {
       backlogAfter: status.backlog,
       centralEvents,
       digestsMatch,
+      projectionsMatch,
       catchUp: { seconds: round(catchUpS), limitSeconds: 60, ratioToLimit: round(catchUpS / 60, 3) },
       eventsPerSecond: round(eventsPerS, 0),
       rawBulkInsert: {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CentralDbOptions } from '../../central/db/open.js';
-import { blobs as centralBlobs, events as centralEvents, integrityAlarms } from '../../central/db/schema.js';
+import { auditLog, blobs as centralBlobs, events as centralEvents, integrityAlarms } from '../../central/db/schema.js';
 import { events as edgeEvents } from '../../edge/db/schema.js';
 import { SyncFeature } from '../../edge/sync/sync.feature.js';
 import { canonicalJson } from '../../shared/case/fold.js';
@@ -452,6 +452,41 @@ export function syncSpec(label: string, backend: () => Promise<CentralBackend>):
           overdue: expect.any(Number),
           acked: expect.any(Number),
         });
+      });
+
+      it('an admin revokes a sync token (listed without its secret, audited): it stops working at once', async () => {
+        const doomed = await central.sync.issueToken('district:320481', 'to revoke');
+        const pull = () =>
+          central.app.request('/sync/v1/events?wait=0', { headers: { authorization: `Bearer ${doomed}` } });
+        expect((await pull()).status).toBe(200);
+        expect((await cityCall('operator', 'GET', '/api/v1/sync/tokens')).status).toBe(403);
+        const listed = await cityCall<{ tokens: { id: string; label: string; revokedAt: string | null }[] }>(
+          'admin',
+          'GET',
+          '/api/v1/sync/tokens',
+        );
+        expect(listed.status).toBe(200);
+        expect(JSON.stringify(listed.body)).not.toContain(doomed);
+        const entry = listed.body.tokens.find((t) => t.label === 'to revoke');
+        expect(entry?.revokedAt).toBeNull();
+        expect((await cityCall('shift_lead', 'POST', `/api/v1/sync/tokens/${entry?.id}/revoke`, {})).status).toBe(403);
+        const revoked = await cityCall<{ token: { revokedAt: string } }>(
+          'admin',
+          'POST',
+          `/api/v1/sync/tokens/${entry?.id}/revoke`,
+          {},
+        );
+        expect(revoked.status).toBe(200);
+        expect(revoked.body.token.revokedAt).toBeTruthy();
+        expect((await pull()).status).toBe(401); // at once, though the token was cached by the earlier call
+        expect((await cityCall('admin', 'POST', '/api/v1/sync/tokens/0123456789abcdef/revoke', {})).status).toBe(404);
+        expect((await cityCall('admin', 'POST', '/api/v1/sync/tokens/nope/revoke', {})).status).toBe(400);
+        const audit = await central.db.select().from(auditLog).where(eq(auditLog.action, 'sync.token_revoked'));
+        expect(audit.map((a) => a.target)).toContain(entry?.id);
+        const other = await central.app.request('/sync/v1/events?wait=0', {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(other.status).toBe(200); // other tokens keep working
       });
 
       it('the supervision API checks who calls: no session 401, no CSRF 403, a role without the step 403', async () => {
