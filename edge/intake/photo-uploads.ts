@@ -4,7 +4,8 @@ import { blobs } from '../db/schema.js';
 import type { PhotoUploads, StagedPhoto } from '../http/routes/reports.routes.js';
 import type { BlobStore, StagedBlob } from '../media/blob-store.js';
 import { detectImageType } from '../media/image-type.js';
-import { type PhotoOptions, type ProcessedPhoto, photoOptionsSchema } from '../media/photo-pipeline.js';
+import { type PhotoOptions, photoOptionsSchema } from '../media/photo-options.js';
+import type { ProcessedPhoto } from '../media/photo-pipeline.js';
 import type { PhotoWorker } from '../media/photo-worker-client.js';
 import type { Watermark } from '../media/watermark.js';
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DomainError } from '../errors.js';
-import { type PhotoOptions, type ProcessedPhoto, processPhoto } from './photo-pipeline.js';
+import type { PhotoOptions, ProcessedPhoto } from './photo-pipeline.js';
 import type { PhotoJob, PhotoJobResult } from './photo-worker.js';
 import type { Watermark } from './watermark.js';
 
@@ -28,7 +28,7 @@ export class PhotoWorker {
 
   process(input: Buffer, options: PhotoOptions, mark: Watermark): Promise<ProcessedPhoto> {
     if (this.closed) return Promise.reject(new Error('photo worker: closed'));
-    if (!workerEntry.exists) return processPhoto(input, options, mark);
+    if (!workerEntry.exists) return import('./photo-pipeline.js').then((p) => p.processPhoto(input, options, mark));
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     // The caller keeps `input` (it is the evidence original); the worker gets its own copy, transferred.

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import sharp from 'sharp';
 
 /** How the mock answers SOAP calls: as a camera should, or with one of the failures seen in the field. */
 export type MockMode = 'ok' | 'malformed' | 'fault' | 'hang';
@@ -180,11 +179,13 @@ export class OnvifMock {
     }
     if (this.snapshotMode === 'html')
       return void res.writeHead(200, { 'content-type': 'image/jpeg' }).end('<html><body>login required</body></html>');
-    this.snapshotJpeg ??= sharp({
-      create: { width: 320, height: 180, channels: 3, background: this.opts.colour ?? { r: 40, g: 110, b: 160 } },
-    })
-      .jpeg({ quality: 80 })
-      .toBuffer();
+    this.snapshotJpeg ??= import('sharp').then(({ default: sharp }) =>
+      sharp({
+        create: { width: 320, height: 180, channels: 3, background: this.opts.colour ?? { r: 40, g: 110, b: 160 } },
+      })
+        .jpeg({ quality: 80 })
+        .toBuffer(),
+    );
     res.writeHead(200, { 'content-type': 'image/jpeg' }).end(await this.snapshotJpeg);
   }
 

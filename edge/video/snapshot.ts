@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import sharp from 'sharp';
 import { spawnFfmpeg } from './relay/ffmpeg-process.js';
 
 export class SnapshotError extends Error {
@@ -19,6 +18,8 @@ interface Credentials {
 /** Checks that the bytes are a decodable JPEG or PNG (cameras answer login pages with status 200). */
 export async function checkImage(buf: Buffer): Promise<'jpeg' | 'png'> {
   try {
+    // sharp (libvips, ~25 MiB resident) loads on the first snapshot, not with the appliance.
+    const { default: sharp } = await import('sharp');
     const meta = await sharp(buf, { limitInputPixels: 50_000_000 }).metadata();
     if ((meta.format === 'jpeg' || meta.format === 'png') && meta.width && meta.height) return meta.format;
     throw new SnapshotError(`snapshot is ${meta.format ?? 'unknown'}, not a JPEG or PNG`);
