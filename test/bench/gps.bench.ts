@@ -27,7 +27,7 @@ import { type Mosquitto, startMosquitto } from '../support/mosquitto.js';
  * The publisher runs in a worker thread (its own event loop, as a separate device would). Environment:
  * GPS_BENCH_N (default 150000 per round), GPS_BENCH_ROUNDS (default 5; medians reported), GPS_BENCH_SIM_MINUTES
  * (default 60), GPS_BENCH_PROFILE=<path prefix> (CPU profile of the ingest rounds), GPS_BENCH_TRACE=1,
- * GPS_BENCH_RSS_NODE_FLAGS (extra node flags for the memory child, e.g. `--max-semi-space-size=2`, to measure them).
+ * GPS_BENCH_RSS_NODE_FLAGS (node flags for the memory child; default the production unit's `--max-semi-space-size=2`).
  */
 
 const D = '320481';
@@ -311,7 +311,8 @@ async function measure(): Promise<Record<string, unknown>> {
     // A file, not `-e` with --input-type=module: workers inherit execArgv, and the writer thread's source is CJS.
     const childFile = join(dir, 'rss-child.mjs');
     writeFileSync(childFile, rssChildSource);
-    const childFlags = (process.env.GPS_BENCH_RSS_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    // The production unit's node flags (ansible/roles/wanmi_edge/templates/wanmi-edge.service.j2) unless overridden.
+    const childFlags = (process.env.GPS_BENCH_RSS_NODE_FLAGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean);
     const child = spawn(process.execPath, ['--expose-gc', ...childFlags, childFile], {
       env: {
         ...process.env,
