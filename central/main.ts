@@ -36,6 +36,7 @@ export async function buildCentral(options: CentralOptions) {
   const now = options.now ?? Date.now;
   const { db, close } = await openCentralDb(options.db);
   const cityOrigin = `city:${options.city}`;
+  const calendar = options.calendar ?? workingCalendarSchema.parse({ years: { '2026': cnNationalSchedule2026 } });
   let sync: SyncService | undefined;
   const log = new CentralCaseLog({
     db,
@@ -43,13 +44,13 @@ export async function buildCentral(options: CentralOptions) {
     cityOrigin,
     hlc: new HybridLogicalClock({ now }),
     now,
-    calendar: options.calendar ?? workingCalendarSchema.parse({ years: { '2026': cnNationalSchedule2026 } }),
+    calendar,
     onAppend: (district) => sync?.notify(district),
   });
   sync = new SyncService({ db, log, now });
   const auth = new CentralAuth({ db, now });
   const supervision = new SupervisionService({ db, log, now });
-  const app = createCentralApp({ sync, auth, supervision });
+  const app = createCentralApp({ sync, auth, supervision, now, calendar });
   return { db, log, sync, auth, supervision, app, cityOrigin, now, close };
 }
 

@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type { WorkingCalendar } from '../../shared/clock/index.js';
 import { DomainError, errorStatus } from '../../shared/errors.js';
 import { BLOB_BATCH_MEDIA_TYPE, SYNC_MAX_BLOB_BATCH_BYTES, SYNC_MAX_BLOB_BYTES } from '../../shared/sync/messages.js';
 import type { CentralAuth, CentralPrincipal } from '../auth/auth.service.js';
@@ -25,8 +27,12 @@ export function createCentralApp(deps: {
   sync: SyncService;
   auth?: CentralAuth;
   supervision?: SupervisionService;
+  /** The city's clock and working calendar: the console's traffic lights use the same ones as the case log. */
+  now?: () => number;
+  calendar?: WorkingCalendar;
 }): Hono<CentralEnv> {
   const app = new Hono<CentralEnv>();
+  app.use('*', secureHeaders());
   app.onError((err, c) => {
     if (err instanceof DomainError) return c.json(errorBody(err.code, err.message, err.field), errorStatus[err.code]);
     console.error(
