@@ -263,6 +263,44 @@ export async function run(): Promise<Record<string, unknown>> {
       );
     }
     const rawS = (performance.now() - r0) / 1000;
+    // The same rows again the way central's own ingest sends them (one JSON document per 10,000 events, the edge's
+    // catch-up batch): the faster of the two raw inserts is the limit, so no cleverness of ours can beat the limit.
+    await client.query('CREATE TABLE raw_events2 (LIKE events INCLUDING ALL)');
+    await client.query('CREATE TABLE raw_blobs2 (LIKE blobs INCLUDING ALL)');
+    const d0 = performance.now();
+    for (let i = 0; i < photoRows.length; i += 500) {
+      const chunk = photoRows.slice(i, i + 500);
+      const params: unknown[] = [];
+      const values = chunk.map((p, j) => {
+        params.push(p.sha, '320481', p.bytes.length, 'image/jpeg', p.bytes);
+        const b = j * 5;
+        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5})`;
+      });
+      await client.query(
+        `INSERT INTO raw_blobs2 (sha256, district, size, mime, bytes) VALUES ${values.join(',')}`,
+        params,
+      );
+    }
+    for (let i = 0; i < log.length; i += 10_000) {
+      const rows = log.slice(i, i + 10_000).map((e) => ({
+        id: e.id,
+        case_id: e.caseId,
+        district: '320481',
+        origin: e.origin,
+        seq: e.seq,
+        hlc: e.hlc,
+        type: e.type,
+        body: e,
+      }));
+      await client.query(
+        `INSERT INTO raw_events2 (id, case_id, district, origin, seq, hlc, type, body)
+         SELECT id, case_id, district, origin, seq, hlc, type, body
+           FROM json_to_recordset($1::json)
+             AS t(id text, case_id text, district text, origin text, seq bigint, hlc text, type text, body jsonb)`,
+        [JSON.stringify(rows)],
+      );
+    }
+    const rawDocS = (performance.now() - d0) / 1000;
     const sizes = (
       await client.query<{ events: string; cases: string; blobs: string }>(
         `SELECT pg_total_relation_size('events') AS events, pg_total_relation_size('cases') AS cases,
@@ -273,7 +311,7 @@ export async function run(): Promise<Record<string, unknown>> {
 
     const centralEvents = remote.days.reduce((n, d) => n + d.count, 0);
     const eventsPerS = log.length / catchUpS;
-    const rawEventsPerS = log.length / rawS;
+    const rawEventsPerS = log.length / Math.min(rawS, rawDocS);
     return {
       scenario: `24-hour outage of a busy district: ${log.length} events (${CASES} cases × 5 steps), ${PHOTOS} photos (${round(photoBytes / 2 ** 20)} MiB), catch-up push batches of up to 10,000 (the edge default), two in flight, loopback HTTP, PostgreSQL 15 (fsync off for both contenders)`,
       seedS: round(seedS, 1),
@@ -286,9 +324,11 @@ export async function run(): Promise<Record<string, unknown>> {
       catchUp: { seconds: round(catchUpS), limitSeconds: 60, ratioToLimit: round(catchUpS / 60, 3) },
       eventsPerSecond: round(eventsPerS, 0),
       rawBulkInsert: {
-        seconds: round(rawS),
+        seconds: round(Math.min(rawS, rawDocS)),
         eventsPerSecond: round(rawEventsPerS, 0),
-        what: 'same event rows + blob rows, multi-row INSERT of 500, same PostgreSQL, no checks, no fold',
+        what: 'same event rows + blob rows, same PostgreSQL, no checks, no fold: the faster of two raw inserts',
+        multiRowInsertOf500Seconds: round(rawS),
+        jsonDocumentOf10000Seconds: round(rawDocS),
       },
       // Where the catch-up's time went (ms summed over calls; nested spans overlap their parents: edge.pushCall holds
       // push.* and ingest.*, ingest.project holds project.fold).
