@@ -235,20 +235,23 @@ export async function run(): Promise<Record<string, unknown>> {
     await client.query('CREATE TABLE raw_events (LIKE events INCLUDING ALL)');
     await client.query('CREATE TABLE raw_blobs (LIKE blobs INCLUDING ALL)');
     const photoRows: { sha: string; bytes: Buffer }[] = photos.map((sha) => ({ sha, bytes: blobs.get(sha) as Buffer }));
+    // Photo rows go in 500 at a time with binary parameters (the same for both raw inserts).
+    const insertBlobs = async (table: string) => {
+      for (let i = 0; i < photoRows.length; i += 500) {
+        const params: unknown[] = [];
+        const values = photoRows.slice(i, i + 500).map((p, j) => {
+          params.push(p.sha, '320481', p.bytes.length, 'image/jpeg', p.bytes);
+          const b = j * 5;
+          return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5})`;
+        });
+        await client.query(
+          `INSERT INTO ${table} (sha256, district, size, mime, bytes) VALUES ${values.join(',')}`,
+          params,
+        );
+      }
+    };
     const r0 = performance.now();
-    for (let i = 0; i < photoRows.length; i += 500) {
-      const chunk = photoRows.slice(i, i + 500);
-      const params: unknown[] = [];
-      const values = chunk.map((p, j) => {
-        params.push(p.sha, '320481', p.bytes.length, 'image/jpeg', p.bytes);
-        const b = j * 5;
-        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5})`;
-      });
-      await client.query(
-        `INSERT INTO raw_blobs (sha256, district, size, mime, bytes) VALUES ${values.join(',')}`,
-        params,
-      );
-    }
+    await insertBlobs('raw_blobs');
     for (let i = 0; i < log.length; i += 500) {
       const chunk = log.slice(i, i + 500);
       const params: unknown[] = [];
@@ -268,19 +271,7 @@ export async function run(): Promise<Record<string, unknown>> {
     await client.query('CREATE TABLE raw_events2 (LIKE events INCLUDING ALL)');
     await client.query('CREATE TABLE raw_blobs2 (LIKE blobs INCLUDING ALL)');
     const d0 = performance.now();
-    for (let i = 0; i < photoRows.length; i += 500) {
-      const chunk = photoRows.slice(i, i + 500);
-      const params: unknown[] = [];
-      const values = chunk.map((p, j) => {
-        params.push(p.sha, '320481', p.bytes.length, 'image/jpeg', p.bytes);
-        const b = j * 5;
-        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5})`;
-      });
-      await client.query(
-        `INSERT INTO raw_blobs2 (sha256, district, size, mime, bytes) VALUES ${values.join(',')}`,
-        params,
-      );
-    }
+    await insertBlobs('raw_blobs2');
     for (let i = 0; i < log.length; i += 10_000) {
       const rows = log.slice(i, i + 10_000).map((e) => ({
         id: e.id,
