@@ -121,6 +121,16 @@ export function supervisionRoutes(
     return c.json({ case: await deps.supervision.get(c.req.param('id')) });
   });
 
+  app.get('/api/v1/cases/:id/photos/:sha256', async (c) => {
+    need('case.read', c);
+    const photo = await deps.supervision.photo(c.req.param('id'), c.req.param('sha256'));
+    return c.body(new Uint8Array(photo.bytes), 200, {
+      'content-type': photo.mime,
+      'cache-control': 'private, max-age=86400, immutable',
+      'x-content-type-options': 'nosniff',
+    });
+  });
+
   app.post('/api/v1/cases/:id/:step', async (c) => {
     const step = c.req.param('step');
     if (!(step in stepSchemas)) throw new DomainError('not_found', `no step ${step}`);

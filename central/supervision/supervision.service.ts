@@ -7,7 +7,7 @@ import { DomainError } from '../../shared/errors.js';
 import { newId } from '../../shared/identity/ids.js';
 import { appendAudit } from '../auth/audit.js';
 import type { CentralDb } from '../db/open.js';
-import { cases, districtLinks, integrityAlarms } from '../db/schema.js';
+import { blobs, cases, districtLinks, integrityAlarms } from '../db/schema.js';
 import type { CentralCaseLog } from '../sync/case-log.js';
 
 const text = (max: number) => z.string().trim().max(max);
@@ -121,6 +121,24 @@ export class SupervisionService {
     const state = await this.deps.log.get(caseId);
     if (!state) throw new DomainError('not_found', `case ${caseId} does not exist`);
     return state;
+  }
+
+  /**
+   * A photo of a case, as its district pushed it (blobs first): only a hash the case's events name, and only from that
+   * case's district, so a city user cannot fetch arbitrary blobs by guessing hashes.
+   */
+  async photo(caseId: string, sha256: string): Promise<{ bytes: Buffer; mime: string }> {
+    if (!/^[0-9a-f]{64}$/.test(sha256))
+      throw new DomainError('invalid', 'sha256: must be a lower-case hex sha256', 'sha256');
+    const state = await this.get(caseId);
+    const named = Object.values(state.photos).some((list) => list.includes(sha256));
+    if (!named) throw new DomainError('not_found', `case ${caseId} has no photo ${sha256}`);
+    const [row] = await this.deps.db
+      .select({ bytes: blobs.bytes, mime: blobs.mime })
+      .from(blobs)
+      .where(and(eq(blobs.sha256, sha256), eq(blobs.district, state.district ?? '')));
+    if (!row) throw new DomainError('not_found', `photo ${sha256} has not reached the city yet`);
+    return { bytes: Buffer.from(row.bytes), mime: row.mime };
   }
 
   async fileForDistrict(input: z.output<typeof fileForDistrictSchema>, actor: ActorRef, ip: string | null) {

@@ -8,6 +8,7 @@ import {
   cityAuditScript,
   DISTRICT,
 } from '../support/central-console.js';
+import { cameraJpeg, photoForm } from '../support/edge-harness.js';
 
 /**
  * The console served by central (市级监督中心), in real Chromium: the city's screens against central on PGlite, fed by
@@ -212,6 +213,63 @@ describe('the console on central: the city’s screens', () => {
     expect(id).not.toBe('');
     await h.sync.syncOnce();
     expect(h.edge.node.services.store.get(id)).toMatchObject({ status: 'filed', district: DISTRICT });
+    b.assertNoExternalRequests();
+  }, 60_000);
+
+  it('the city sees a district’s report photos on the case page, served per case and only to a session', async () => {
+    const collector = await h.edge.as('collector');
+    const res = await collector.request(
+      'POST',
+      '/api/v1/reports',
+      photoForm(
+        {
+          clientReportId: 'c-photo',
+          category: { kind: 'matter', code: '06001' },
+          location: { lon: 119.4857, lat: 31.42, address: '燕山路 20 号' },
+          description: '垃圾满溢（带照片）',
+        },
+        [await cameraJpeg(640, 480, { r: 200, g: 60, b: 40 })],
+      ),
+    );
+    expect(res.status).toBe(201);
+    const { case: reported } = (await res.json()) as { case: CaseState };
+    const id = reported.caseId ?? '';
+    const [sha] = reported.photos.report;
+    if (!sha) throw new Error('the report kept no photo');
+    await h.sync.syncOnce();
+
+    // The API: the bytes the district published, to a session only, and only hashes this case names.
+    const login = await fetch(`${h.base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'cityleader', password: CITY_PASSWORD }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const photo = await fetch(`${h.base}/api/v1/cases/${id}/photos/${sha}`, { headers: { cookie } });
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-type')).toBe('image/jpeg');
+    const published = h.edge.node.services.uploads.published(sha)?.bytes;
+    expect(Buffer.from(await photo.arrayBuffer()).equals(published ?? Buffer.alloc(0))).toBe(true);
+    expect((await fetch(`${h.base}/api/v1/cases/${id}/photos/${sha}`)).status).toBe(401);
+    const elsewhere = await fetch(`${h.base}/api/v1/cases/${ids.confirm}/photos/${sha}`, { headers: { cookie } });
+    expect(elsewhere.status).toBe(404);
+    expect((await fetch(`${h.base}/api/v1/cases/${id}/photos/${'0'.repeat(64)}`, { headers: { cookie } })).status).toBe(
+      404,
+    );
+    expect((await fetch(`${h.base}/api/v1/cases/${id}/photos/not-a-hash`, { headers: { cookie } })).status).toBe(400);
+
+    // The case page shows it, decoded.
+    const page = await b.newPage();
+    await page.context().clearCookies();
+    await loginThroughForm(page, h.base, 'cityleader', CITY_PASSWORD);
+    await page.goto(`${h.base}/city/cases/${id}`);
+    const img = page.locator(`figure.photos img[src$="/photos/${sha}"]`);
+    await img.waitFor();
+    await waitUntil(
+      page,
+      `(() => { const i = document.querySelector('figure.photos img'); return i && i.complete && i.naturalWidth === 640; })()`,
+    );
+    await screenshot(page, 'city-case-photos-zh-CN');
     b.assertNoExternalRequests();
   }, 60_000);
 

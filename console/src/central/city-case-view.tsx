@@ -6,6 +6,7 @@ import type { MessageKey } from '../messages.js';
 import { categoryLabel, useSession } from '../session.js';
 import type { ClockView } from '../types.js';
 import { ErrorNote, Field, Loading, TrafficLight, usePoll } from '../ui/common.js';
+import { Photos } from '../views/case-view.js';
 import { type CityAction, cityActionsFor } from './nav.js';
 import { DecideProvisional, OriginLabel } from './provisional.js';
 import type { CityCase } from './types.js';
@@ -108,6 +109,7 @@ export function CityCaseView({ id }: { id: string }) {
             ))}
           </ul>
         </section>
+        <Photos state={c} srcOf={(sha) => `/api/v1/cases/${encodeURIComponent(id)}/photos/${sha}`} />
         <CityTimeline c={c} />
       </div>
     </article>

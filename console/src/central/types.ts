@@ -65,6 +65,8 @@ export interface CityCase {
   provisional: { eventId: string; type: string; origin: string; state: 'pending' | 'confirmed' }[];
   conflicts: { eventId: string | null; type: string | null; origin: string | null; kind: string; reason: string }[];
   timeline: CityTimelineEntry[];
+  /** Photo hashes by step; the bytes come from central per case (`/api/v1/cases/{id}/photos/{sha256}`). */
+  photos: { report: string[]; verification: string[]; handling: string[]; check: string[] };
   reportedAt: string | null;
 }
 

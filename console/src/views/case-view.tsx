@@ -106,7 +106,14 @@ export function CaseView({ id }: { id: string }) {
   );
 }
 
-function Photos({ state }: { state: CaseBody['case'] }) {
+/** Before/after photo strips; `srcOf` names where a photo is served (the edge by hash, central per case). */
+export function Photos({
+  state,
+  srcOf = (sha) => `/api/v1/photos/${sha}`,
+}: {
+  state: Pick<CaseBody['case'], 'photos'>;
+  srcOf?: (sha256: string) => string;
+}) {
   const { t } = useI18n();
   const before = [...state.photos.report, ...state.photos.verification];
   const after = [...state.photos.handling, ...state.photos.check];
@@ -117,8 +124,8 @@ function Photos({ state }: { state: CaseBody['case'] }) {
         <p class="muted">{t('app.none')}</p>
       ) : (
         list.map((sha, i) => (
-          <a key={sha + i} href={`/api/v1/photos/${sha}`} target="_blank" rel="noreferrer">
-            <img src={`/api/v1/photos/${sha}`} alt={`${t(label)} ${t('case.photo', { n: i + 1 })}`} loading="lazy" />
+          <a key={sha + i} href={srcOf(sha)} target="_blank" rel="noreferrer">
+            <img src={srcOf(sha)} alt={`${t(label)} ${t('case.photo', { n: i + 1 })}`} loading="lazy" />
           </a>
         ))
       )}
