@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseState } from '../../shared/case/state.js';
 import { ConsoleBrowser, loginThroughForm, screenshot, waitUntil } from '../support/browser.js';
-import {
-  type AuditResult,
-  CITY_PASSWORD,
-  CityConsoleHarness,
-  cityAuditScript,
-  DISTRICT,
-} from '../support/central-console.js';
+import { CITY_PASSWORD, CityConsoleHarness, DISTRICT } from '../support/central-console.js';
+import { type AuditResult, consoleAuditScript } from '../support/console-audit.js';
 import { cameraJpeg, photoForm } from '../support/edge-harness.js';
 
 /**
@@ -278,7 +273,7 @@ describe('the console on central: the city’s screens', () => {
     const problems: string[] = [];
     const audit = async (where: string, lang: string) => {
       await waitUntil(page, `!document.querySelector('main p[role=status]')`);
-      const r = (await page.evaluate(cityAuditScript)) as AuditResult;
+      const r = (await page.evaluate(consoleAuditScript)) as AuditResult;
       for (const k of r.rawKeys) problems.push(`${lang} ${where}: raw key ${k}`);
       if (lang === 'en') for (const s of r.chinese) problems.push(`${lang} ${where}: untranslated "${s}"`);
       if (lang === 'zh-CN') for (const s of r.english) problems.push(`${lang} ${where}: English left in "${s}"`);
