@@ -1,5 +1,6 @@
 import { memo } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { caseStatuses } from '../../../shared/case/status.js';
 import { api } from '../api.js';
 import { clockTime, timeLeft } from '../format.js';
 import { dynamicKey, useI18n } from '../i18n.js';
@@ -11,24 +12,8 @@ import type { CityCaseRow, DistrictRow } from './types.js';
 
 const PAGE = 100;
 export const CITY_QUEUE_POLL_MS = 4000;
-const statuses = [
-  'reported',
-  'accepted',
-  'verifying',
-  'verified',
-  'filed',
-  'dispatched',
-  'handling',
-  'handled',
-  'checking',
-  'check_failed',
-  'checked',
-  'postponed',
-  'ledgered',
-  'closed',
-  'rejected',
-  'voided',
-];
+// Every status a case can be in (the fold's own list), in the loop's order; `none` is not a case.
+const statuses = caseStatuses.filter((s) => s !== 'none');
 const flags = ['overdue', 'conflicts', 'provisional'] as const;
 
 /** 全市案件: the city-wide queue, filtered by district, status, overdue, conflicts and provisional decisions. */
