@@ -16,8 +16,6 @@ export function photoUploads(deps: {
   options: PhotoOptions;
   worker: PhotoWorker;
 }): PhotoUploads {
-  const processPhoto = (bytes: Buffer, options: PhotoOptions, mark: Watermark) =>
-    deps.worker.process(bytes, options, mark);
   // The original is the upload's bytes as they are: once they pass the cheap checks (size, magic bytes) it is made
   // durable while the worker renders the published copy, instead of after it. A photo the pipeline then refuses has
   // its file removed again (no row ever named it).
@@ -28,7 +26,7 @@ export function photoUploads(deps: {
       bytes.length <= maxBytes && detectImageType(bytes) !== undefined ? deps.blobs.stage(bytes) : undefined;
     let photo: ProcessedPhoto;
     try {
-      photo = await processPhoto(bytes, options, mark);
+      photo = await deps.worker.process(bytes, options, mark);
     } catch (err) {
       if (early) await early.then((staged) => deps.blobs.discardStaged(staged)).catch(() => undefined);
       throw err;

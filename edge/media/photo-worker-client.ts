@@ -8,6 +8,8 @@ import type { PhotoJob, PhotoJobResult } from './photo-worker.js';
 import type { Watermark } from './watermark.js';
 
 interface Pending {
+  /** The thread the job went to: a dying thread fails only its own jobs, never those of its replacement. */
+  worker: Worker;
   input: Buffer;
   resolve: (photo: ProcessedPhoto) => void;
   reject: (err: Error) => void;
@@ -44,7 +46,7 @@ export class PhotoWorker {
       },
     };
     return new Promise<ProcessedPhoto>((resolve, reject) => {
-      this.pending.set(id, { input, resolve, reject });
+      this.pending.set(id, { worker, input, resolve, reject });
       if (this.pending.size === 1) worker.ref();
       worker.postMessage(job, [copy.buffer]);
     });
@@ -74,9 +76,11 @@ export class PhotoWorker {
     worker.on('message', (m: PhotoJobResult) => this.settle(m));
     const fail = (err: Error) => {
       if (this.worker === worker) this.worker = undefined;
-      const jobs = [...this.pending.values()];
-      this.pending.clear();
-      for (const job of jobs) job.reject(err);
+      for (const [id, job] of this.pending) {
+        if (job.worker !== worker) continue;
+        this.pending.delete(id);
+        job.reject(err);
+      }
     };
     worker.on('error', (err) => {
       console.error(JSON.stringify({ level: 'error', msg: 'photo worker failed', err: String(err.stack ?? err) }));
