@@ -105,12 +105,24 @@ describe('operators watch live video in Chromium', () => {
     const wsUrl = `${h.base.replace('http', 'ws')}/api/v1/cameras/cam-wall/live?mode=jsmpeg`;
     await page.evaluate(`playJsmpeg(${JSON.stringify(wsUrl)})`);
     const stats = () => page.evaluate('window.stats') as Promise<Stats>;
-    const digest = () => page.evaluate('canvasDigest()') as Promise<number>;
+    // Frame count and canvas digest are read in one evaluate: read apart, a frame decoded between the two reads
+    // changed the digest while already counted, and the later check saw a new picture but no new frame.
+    const snapshot = () =>
+      page.evaluate('({ frames: window.stats.jsmpegFrames, digest: canvasDigest() })') as Promise<{
+        frames: number;
+        digest: number;
+      }>;
     await eventually(async () => expect((await stats()).jsmpegFrames).toBeGreaterThan(10), 20_000, 250);
-    const d0 = await digest();
-    const f0 = (await stats()).jsmpegFrames;
-    await eventually(async () => expect(await digest()).not.toBe(d0), 5000, 200);
-    expect((await stats()).jsmpegFrames).toBeGreaterThan(f0);
+    const s0 = await snapshot();
+    await eventually(
+      async () => {
+        const s = await snapshot();
+        expect(s.digest).not.toBe(s0.digest);
+        expect(s.frames).toBeGreaterThan(s0.frames);
+      },
+      5000,
+      200,
+    );
     await page.context().close();
   });
 });
