@@ -89,12 +89,20 @@ describe('operators watch live video in Chromium', () => {
     const stats = () => page.evaluate('window.stats') as Promise<Stats>;
     const time = () => page.evaluate("document.getElementById('video').currentTime") as Promise<number>;
     await eventually(async () => expect((await stats()).frames).toBeGreaterThan(10), 20_000, 250);
-    const t0 = await time();
-    const f0 = (await stats()).frames;
-    await new Promise((r) => setTimeout(r, 2000));
-    expect(await time()).toBeGreaterThan(t0 + 1);
+    // Playback time and frame count are read in one evaluate, so both belong to the same moment.
+    const { t0, f0 } = (await page.evaluate(
+      "({ t0: document.getElementById('video').currentTime, f0: window.stats.frames })",
+    )) as { t0: number; f0: number };
+    // Over a second of playback and more than 20 frames (~25 fps) after it; waited for, not a fixed sleep.
+    await eventually(
+      async () => {
+        expect(await time()).toBeGreaterThan(t0 + 1);
+        expect((await stats()).frames).toBeGreaterThan(f0 + 20);
+      },
+      15_000,
+      250,
+    );
     const s = await stats();
-    expect(s.frames).toBeGreaterThan(f0 + 20); // ~25 fps
     expect(s.mime).toMatch(/avc1\.42/);
     expect(s.errors).toEqual([]);
     await page.context().close();

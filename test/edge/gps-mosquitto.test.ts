@@ -264,11 +264,19 @@ describe('GPS ingest through a real Mosquitto', () => {
     clients.push(dev);
     const id = ids['vehicle:sani-0007'] as number;
     const before = await count(id);
-    const n = 600;
-    const t0 = Date.now() - 120_000;
+    // The stream runs until the edge is back and MORE_AFTER_RESTART further fixes were acknowledged, however long
+    // the stop and the restart take (a fixed count could run out before stop() returned, leaving nothing to queue).
+    // Fixes are 100 ms apart from an hour ago: MAX_FIXES stay in the past, far from the other tests' fixes.
+    const MORE_AFTER_RESTART = 100;
+    const MAX_FIXES = 30_000;
+    const t0 = Date.now() - 3_600_000;
     let sent = 0;
+    let sentAtRestart: number | null = null;
+    let abandoned = false;
     const publishing = (async () => {
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; sentAtRestart === null || sent < sentAtRestart + MORE_AFTER_RESTART; i++) {
+        if (abandoned) return;
+        if (i >= MAX_FIXES) throw new Error(`${MAX_FIXES} fixes published and the edge is still not back`);
         await publish(
           dev,
           `wanmi/v1/${D}/vehicles/sani-0007/position`,
@@ -278,18 +286,29 @@ describe('GPS ingest through a real Mosquitto', () => {
         if (i % 20 === 0) await new Promise((r) => setTimeout(r, 5));
       }
     })();
-    await waitFor(() => sent >= 150, 10_000, 'the stream to be under way');
-    await edge.stop();
-    const stoppedAt = sent;
-    await new Promise((r) => setTimeout(r, 300));
-    // Published while no ingest was connected: the broker queued them for the persistent session.
-    const whileDown = sent - stoppedAt;
-    edge = await new GpsEdge(dir, gpsConfig()).start();
-    await edge.gpsFeature.service.ready;
-    await publishing;
-    expect(stoppedAt).toBeLessThan(n);
-    expect(whileDown).toBeGreaterThan(0);
-    await waitFor(async () => (await count(id)) === before + n, 20_000, `all ${n} fixes after the restart`);
+    publishing.catch(() => {}); // awaited below; this only keeps a failure before that from being reported as unhandled
+    try {
+      await waitFor(() => sent >= 150, 10_000, 'the stream to be under way');
+      await edge.stop();
+      const stoppedAt = sent;
+      // Published while no ingest is connected: the broker queues them for the persistent session.
+      await waitFor(
+        () => sent >= stoppedAt + 50,
+        10_000,
+        `50 fixes published while the edge is down (${sent - stoppedAt} so far)`,
+      );
+      edge = await new GpsEdge(dir, gpsConfig()).start();
+      await edge.gpsFeature.service.ready;
+      const whileDown = sent - stoppedAt;
+      expect(whileDown).toBeGreaterThanOrEqual(50);
+      sentAtRestart = sent;
+      await publishing;
+      expect(sent).toBeGreaterThanOrEqual(sentAtRestart + MORE_AFTER_RESTART);
+    } finally {
+      abandoned = true; // a failure above must not leave the publisher running
+    }
+    // Every acknowledged QoS 1 fix is stored: those before the stop, those queued while down, those after.
+    await waitFor(async () => (await count(id)) === before + sent, 20_000, `all ${sent} fixes after the restart`);
     const dup = edge.gpsFeature.service.stats();
     expect(dup.connected).toBe(true);
   });

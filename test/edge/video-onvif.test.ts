@@ -135,7 +135,7 @@ describe('ONVIF cameras: registry, PullPoint events → intake candidates', () =
   it('renews the subscription before it expires, and events keep flowing', async () => {
     const before = mock.calls.get('Renew') ?? 0;
     const created = (await camera()).health.subscription.created;
-    await new Promise((r) => setTimeout(r, 5000)); // longer than the 4 s the mock grants
+    await new Promise((r) => setTimeout(r, 5000)); // longer than the 3 s the mock grants (maxTerminationS: 3)
     expect(mock.calls.get('Renew') ?? 0).toBeGreaterThan(before);
     const cam = await camera();
     expect(cam.health.subscription).toMatchObject({ active: true, created });
@@ -154,9 +154,11 @@ describe('ONVIF cameras: registry, PullPoint events → intake candidates', () =
         expect((await camera()).health.subscription.created).toBeGreaterThan(before.health.subscription.created),
       4000,
     );
+    // Re-subscribed within the mock's granted 3 s (maxTerminationS: 3) renewal period, plus 1 s of slack. Only the
+    // re-subscription is timed: the candidate below also takes a snapshot fetch, the photo pipeline and a DB insert.
+    expect(Date.now() - rebootedAt).toBeLessThan(4000);
     mock.emit(GARBAGE, { IsGarbage: 'true' });
-    await eventually(async () => expect((await candidates()).length).toBe(2), 4000);
-    expect(Date.now() - rebootedAt).toBeLessThan(4000); // within the granted 4 s
+    await eventually(async () => expect((await candidates()).length).toBe(2), 10_000);
     const after = await camera();
     expect(after.health.errors.fault).toBeGreaterThan(before.health.errors.fault ?? 0);
     expect(after.health.subscription.active).toBe(true);

@@ -57,7 +57,7 @@ describe('live view relay: one ffmpeg per camera, shared, on the api port with i
     for (const path of ['/api/v1/elsewhere', '/api/v1/cameras/cam-live/live/x', '/']) {
       const t0 = Date.now();
       await expect(new Viewer(`${wsBase}${path}`, { cookie }).opened).rejects.toThrow('HTTP 404');
-      expect(Date.now() - t0).toBeLessThan(2000);
+      expect(Date.now() - t0).toBeLessThan(5000); // promptly; the room is for a loaded CI machine
     }
   });
 
@@ -87,7 +87,8 @@ describe('live view relay: one ffmpeg per camera, shared, on the api port with i
 
     const left = Date.now();
     for (const v of [...viewers, late]) v.close();
-    await eventually(() => expect(ffmpegFor(rtsp.port)).toHaveLength(0), 10_000, 200);
+    // 9.5 s budget: eventually's last try may land a poll step after its deadline, still within the 10 s limit.
+    await eventually(() => expect(ffmpegFor(rtsp.port)).toHaveLength(0), 9_500, 200);
     expect(Date.now() - left).toBeLessThan(10_000);
     expect(groupMembers(pgid)).toHaveLength(0);
     await eventually(async () => expect(await live()).toEqual([]), 3000);
