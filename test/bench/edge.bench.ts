@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -62,9 +62,26 @@ function intakeClient(setup: Record<string, unknown>) {
       if (next.done) throw new Error('bench: the intake client exited');
       return JSON.parse(next.value);
     },
+    /** CPU seconds (user + system) the client process has used so far, from /proc (Linux). */
+    cpuSeconds(): number {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    },
     stop: () => child.kill(),
   };
 }
+
+/** CPU seconds every process on the machine has used (kernel threads included: journal commits, softirqs), from /proc/stat. */
+const machineCpuSeconds = () => {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/) ?? [];
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks.map(Number);
+  return (user + nice + system + irq + softirq + steal) / 100;
+};
+
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1e6;
+};
 
 export async function intake(h: EdgeHarness, concurrency = Number(process.env.BENCH_INTAKE_CONCURRENCY ?? 2)) {
   const photo = await handsetPhoto();
@@ -95,9 +112,22 @@ export async function intake(h: EdgeHarness, concurrency = Number(process.env.BE
     const perRound = n / rounds;
     const rawRun = { latencies: [] as number[], seconds: 0 };
     const ours = { latencies: [] as number[], seconds: 0 };
+    // Where the CPU goes: the appliance process (all its threads, libvips' included) during each side's rounds, and
+    // the client process during ours.
+    const cpu = { raw: 0, rawMachine: 0, appliance: 0, client: 0, machine: 0 };
     for (let r = 0; r < rounds; r++) {
+      let c0 = process.cpuUsage();
+      let m0 = machineCpuSeconds();
       const a = await pool(perRound, concurrency, async () => void (await raw()));
+      cpu.raw += cpuSeconds(c0);
+      cpu.rawMachine += machineCpuSeconds() - m0;
+      c0 = process.cpuUsage();
+      m0 = machineCpuSeconds();
+      const client0 = client.cpuSeconds();
       const b = await client.round(r, perRound);
+      cpu.appliance += cpuSeconds(c0);
+      cpu.client += client.cpuSeconds() - client0;
+      cpu.machine += machineCpuSeconds() - m0;
       rawRun.latencies.push(...a.latencies);
       rawRun.seconds += a.seconds;
       ours.latencies.push(...b.latencies);
@@ -119,6 +149,13 @@ export async function intake(h: EdgeHarness, concurrency = Number(process.env.BE
       limit: round(rawRate),
       limitWhat: 'raw sharp rotate+resize+JPEG of the same photo, same concurrency, in the appliance process',
       ratio: round(oursRate / rawRate, 3),
+      cpuMsPer: {
+        rawPhoto: round((cpu.raw * 1000) / n, 1),
+        report: round((cpu.appliance * 1000) / n, 1),
+        clientPost: round((cpu.client * 1000) / n, 1),
+        machineRawPhoto: round((cpu.rawMachine * 1000) / n, 1),
+        machineReport: round((cpu.machine * 1000) / n, 1),
+      },
       goal: 'ratio >= 0.7',
       met: oursRate / rawRate >= 0.7,
     };
