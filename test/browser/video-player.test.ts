@@ -106,7 +106,7 @@ describe('operators watch live video in Chromium', () => {
     expect(s.mime).toMatch(/avc1\.42/);
     expect(s.errors).toEqual([]);
     await page.context().close();
-  });
+  }, 60_000); // the waits above add up to 35 s: a slow start fails on them, with their message, not on the timeout
 
   it('plays the MPEG-1 fallback with JSMpeg: frames decode and the canvas changes', async () => {
     const page = await operatorPage();

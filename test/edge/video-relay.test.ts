@@ -92,7 +92,7 @@ describe('live view relay: one ffmpeg per camera, shared, on the api port with i
     expect(Date.now() - left).toBeLessThan(10_000);
     expect(groupMembers(pgid)).toHaveLength(0);
     await eventually(async () => expect(await live()).toEqual([]), 3000);
-  });
+  }, 60_000);
 
   it('the JSMpeg fallback sends MPEG-TS with MPEG-1 video from its own shared ffmpeg', async () => {
     const a = viewer('jsmpeg');

@@ -106,5 +106,5 @@ describe('slow live viewers are skipped ahead or dropped, never buffered (real s
       for (const v of all) v.ws.terminate();
     }
     await eventually(() => expect(ffmpegFor(rtsp.port)).toHaveLength(0), 10_000, 200);
-  }, 90_000);
+  }, 120_000);
 });
