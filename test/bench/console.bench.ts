@@ -240,10 +240,14 @@ export async function run(): Promise<Record<string, unknown>> {
     // A page turn fetches the next 100 of 10,000 from the appliance: time from click until the new rows are painted.
     const pageTurns: number[] = [];
     for (let i = 0; i < 8; i++) {
-      // In the page: the first paint after the table's first row changed, timed from just before the click.
+      // In the page: the first paint after the table's first row changed, timed from the click event's timeStamp
+      // (as every other figure here; timing from before Playwright's click added its actionability checks and CDP
+      // round trips to the figure).
       await page.evaluate(`(() => {
         const body = document.querySelector('table.cases tbody');
         const before = body.firstElementChild.getAttribute('data-case');
+        window.__t0 = undefined;
+        document.addEventListener('click', (e) => { window.__t0 = e.timeStamp; }, { capture: true, once: true });
         window.__turn = new Promise((resolve) => {
           const seen = new MutationObserver(() => {
             if (body.firstElementChild?.getAttribute('data-case') === before) return;
@@ -252,13 +256,14 @@ export async function run(): Promise<Record<string, unknown>> {
           });
           seen.observe(body, { childList: true, subtree: true, attributes: true });
         });
-        window.__t0 = performance.now();
       })()`);
       await page
         .locator('.pager button')
         .nth(i < 6 ? 1 : 0)
         .click();
-      pageTurns.push((await page.evaluate('window.__turn.then((end) => end - window.__t0)')) as number);
+      const turn = (await page.evaluate('window.__turn.then((end) => end - window.__t0)')) as number;
+      if (!Number.isFinite(turn)) throw new Error('bench: the page turn was not timed (no click event seen)');
+      pageTurns.push(turn);
     }
 
     await page.locator('nav.side a[href="/map"]').click();
@@ -314,7 +319,7 @@ export async function run(): Promise<Record<string, unknown>> {
       mapPan: { ...figure(mapPan), ratioToEmptyMap: round(mapPan.p95Ms / Math.max(1, mapPanNoData.p95Ms)) },
       mapPanNoDataLayers: figure(mapPanNoData),
       queuePageTurn: {
-        note: 'click → next 100 rows of 10,000 fetched and painted (includes the HTTP round trip)',
+        note: 'click event → next 100 rows of 10,000 fetched and painted (includes the HTTP round trip)',
         p95Ms: round(p95(pageTurns)),
         ratioToGoal: round(p95(pageTurns) / GOAL_MS),
         samplesMs: pageTurns.map(round),
