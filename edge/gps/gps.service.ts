@@ -135,16 +135,21 @@ export class GpsService {
     this.candidates = deps.candidates;
     this.store = new TracksStore(join(deps.dataDir, 'tracks.db'));
     if (c.persist.worker) {
-      this.writer = new PersistWorker(join(deps.dataDir, 'tracks.db'), c.persist.batchSize, (r) => {
-        if ('written' in r) {
-          this.counters.persisted += r.written;
-          this.counters.persistIgnored += r.rows - r.written;
-          this.counters.persistBatches += 1;
-        } else {
-          this.counters.persistErrors += 1;
-          this.log({ level: 'error', msg: 'gps persist failed', rows: r.rows, error: r.error });
-        }
-      });
+      this.writer = new PersistWorker(
+        join(deps.dataDir, 'tracks.db'),
+        c.persist.batchSize,
+        (r) => {
+          if ('written' in r) {
+            this.counters.persisted += r.written;
+            this.counters.persistIgnored += r.rows - r.written;
+            this.counters.persistBatches += 1;
+          } else {
+            this.counters.persistErrors += 1;
+            this.log({ level: 'error', msg: 'gps persist failed', rows: r.rows, error: r.error });
+          }
+        },
+        this.log,
+      );
     }
     for (const d of this.store.devices()) this.remember(d);
     this.decode = createTopicDecoder({
@@ -588,6 +593,7 @@ export class GpsService {
       live: { devices: this.live.size, version: this.live.current },
       pendingPositions: this.writer ? this.writer.pendingRows : this.pending.length,
       persistInflightBatches: this.writer?.inflightBatches ?? 0,
+      persistWriterRestarts: this.writer?.restarts ?? 0,
       held: this.order.held(),
       retention: { totalDeleted: this.retention.totalDeleted, lastRun: this.retention.lastRun },
       connected: this.client?.connected ?? false,

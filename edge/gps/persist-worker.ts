@@ -11,6 +11,8 @@ const WRITER_YOUNG_GENERATION_MB = 4;
  * and the table's last pages; more only sits in RSS.
  */
 const WRITER_CACHE_KIB = 4000;
+/** Longest wait before starting another writer thread after one died (doubling from 1 s). */
+const MAX_RESTART_DELAY_MS = 30_000;
 /** Rows per multi-row INSERT (9 × 50 = 450 parameters, far under SQLite's limit). */
 const MULTI = 50;
 
@@ -86,57 +88,112 @@ export interface PersistResult {
  * difference between the ingest and the broker being the bottleneck.
  */
 export class PersistWorker {
-  private readonly worker: Worker;
+  private worker: Worker;
   private buf: Float64Array;
   private n = 0;
   private nextId = 1;
-  private readonly inflight = new Map<number, number>();
+  /** Batches handed over and not yet committed, kept until their answer: a replacement thread is sent them again. */
+  private readonly inflight = new Map<number, { rows: Float64Array; n: number }>();
   private readonly prunes = new Map<number, (r: { deleted: number; next: number | undefined } | Error) => void>();
   private waiters: (() => void)[] = [];
   private closed = false;
+  /** The thread has died and its replacement is not started yet: batches wait in `inflight`. */
+  private dead = false;
+  private restartDelayMs = 0;
+  private readonly sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
   failedBatches = 0;
+  /** Times the thread died and was replaced (its batches re-sent: INSERT OR IGNORE makes a second write a no-op). */
+  restarts = 0;
 
   constructor(
-    file: string,
+    private readonly file: string,
     private readonly batchSize: number,
     private readonly onResult: (r: { written: number; rows: number } | { error: string; rows: number }) => void,
+    private readonly log: (entry: Record<string, unknown>) => void = (entry) => console.error(JSON.stringify(entry)),
   ) {
-    const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(source, {
+    this.buf = new Float64Array(batchSize * FIELDS);
+    this.worker = this.spawn();
+  }
+
+  /**
+   * Starts the writer thread. A thread that dies (a crash in the native driver, an out-of-memory kill of its heap)
+   * is replaced at once and given every batch it had not answered; without that, the ingest would hold its PUBACKs
+   * for good, waiting for commits that never come.
+   */
+  private spawn(): Worker {
+    const worker = new Worker(source, {
       eval: true,
-      workerData: { file, sqlitePath },
+      workerData: { file: this.file, sqlitePath: this.sqlitePath },
       // The thread keeps nothing but a statement's arguments: a small young generation is enough, and its default
       // (grown to tens of MB under a steady stream of boxed numbers) is resident memory for the appliance's life.
       resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB },
     });
-    this.buf = new Float64Array(batchSize * FIELDS);
-    this.worker.on(
+    worker.on(
       'message',
-      (m: { id?: number; written?: number; error?: string; deleted?: number; next?: number | null }) => {
-        if (m.id === undefined) return;
-        const pruned = this.prunes.get(m.id);
-        if (pruned) {
-          this.prunes.delete(m.id);
-          pruned(m.error !== undefined ? new Error(m.error) : { deleted: m.deleted ?? 0, next: m.next ?? undefined });
-          return;
-        }
-        const rows = this.inflight.get(m.id) ?? 0;
-        this.inflight.delete(m.id);
-        if (m.error !== undefined) {
-          this.failedBatches += 1;
-          this.onResult({ error: m.error, rows });
-        } else this.onResult({ written: m.written ?? 0, rows });
-        if (this.inflight.size === 0 && this.waiters.length > 0) {
-          const ws = this.waiters;
-          this.waiters = [];
-          for (const w of ws) w();
-        }
-      },
+      (m: { id?: number; written?: number; error?: string; deleted?: number; next?: number | null }) => this.answer(m),
     );
     // After the listener: adding a 'message' listener refs the worker's port again, which kept a process that built
     // an edge without starting it (wanmi demo seed) from ever exiting.
-    this.worker.unref();
-    this.worker.on('error', (error) => this.onResult({ error: String(error), rows: 0 }));
+    worker.unref();
+    worker.on('error', (error) => this.onResult({ error: String(error), rows: 0 }));
+    worker.on('exit', (code) => {
+      if (this.closed || this.worker !== worker) return;
+      this.dead = true;
+      for (const [id, done] of this.prunes) {
+        this.prunes.delete(id);
+        done(new Error('gps writer thread died during a retention step'));
+      }
+      // At once the first time; a thread that keeps dying (say, tracks.db cannot be opened) is retried with backoff.
+      const delay = this.restartDelayMs;
+      this.restartDelayMs = Math.min(MAX_RESTART_DELAY_MS, Math.max(1_000, delay * 2));
+      this.log({
+        level: 'error',
+        msg: 'gps writer thread died: replacing it, unanswered batches go to the new one',
+        code,
+        batches: this.inflight.size,
+        retryInMs: delay,
+      });
+      setTimeout(() => {
+        if (this.closed) return;
+        this.restarts += 1;
+        this.worker = this.spawn();
+        this.dead = false;
+        for (const [id, batch] of this.inflight) this.send(id, batch);
+      }, delay).unref();
+    });
+    return worker;
+  }
+
+  private answer(m: { id?: number; written?: number; error?: string; deleted?: number; next?: number | null }): void {
+    if (m.id === undefined) return;
+    const pruned = this.prunes.get(m.id);
+    if (pruned) {
+      this.prunes.delete(m.id);
+      pruned(m.error !== undefined ? new Error(m.error) : { deleted: m.deleted ?? 0, next: m.next ?? undefined });
+      return;
+    }
+    const batch = this.inflight.get(m.id);
+    if (!batch) return;
+    this.inflight.delete(m.id);
+    if (m.error !== undefined) {
+      this.failedBatches += 1;
+      this.onResult({ error: m.error, rows: batch.n });
+    } else {
+      this.restartDelayMs = 0; // a thread that commits is healthy again
+      this.onResult({ written: m.written ?? 0, rows: batch.n });
+    }
+    if (this.inflight.size === 0 && this.waiters.length > 0) {
+      const ws = this.waiters;
+      this.waiters = [];
+      for (const w of ws) w();
+    }
+  }
+
+  /** Posts a copy of the batch's rows (transferred); the batch itself stays here until it is answered. */
+  private send(id: number, batch: { rows: Float64Array; n: number }): void {
+    if (this.dead) return; // sent by the replacement when it starts
+    const copy = batch.rows.slice(0, batch.n * FIELDS);
+    this.worker.postMessage({ id, buf: copy.buffer, n: batch.n }, [copy.buffer]);
   }
 
   get pendingRows(): number {
@@ -190,15 +247,16 @@ export class PersistWorker {
   flush(): void {
     if (this.n === 0 || this.closed) return;
     const id = this.nextId++;
-    const buffer = this.buf.buffer;
-    this.inflight.set(id, this.n);
-    this.worker.postMessage({ id, buf: buffer, n: this.n }, [buffer as ArrayBuffer]);
+    const batch = { rows: this.buf, n: this.n };
+    this.inflight.set(id, batch);
+    this.send(id, batch);
     this.buf = new Float64Array(this.batchSize * FIELDS);
     this.n = 0;
   }
 
   /** One retention step on the worker's connection (see TracksStore.pruneStep). */
   pruneStep(from: number, span: number, before: number): Promise<{ deleted: number; next: number | undefined }> {
+    if (this.dead) return Promise.reject(new Error('gps writer thread is being replaced'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.prunes.set(id, (r) => (r instanceof Error ? reject(r) : resolve(r)));
