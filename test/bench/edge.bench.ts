@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { listCases } from '../../edge/cases/case.queries.js';
 import { cases, NO_DEADLINE } from '../../edge/db/schema.js';
 import { DEPARTMENT, EdgeHarness } from '../support/edge-harness.js';
-import { median } from './measure.js';
+import { cpuTicks, median, TICKS } from './measure.js';
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -64,8 +64,8 @@ function intakeClient(setup: Record<string, unknown>) {
     },
     /** CPU seconds (user + system) the client process has used so far, from /proc (Linux). */
     cpuSeconds(): number {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+      const [user, system] = cpuTicks(child.pid ?? -1);
+      return (user + system) / TICKS;
     },
     stop: () => child.kill(),
   };
@@ -75,7 +75,7 @@ function intakeClient(setup: Record<string, unknown>) {
 const machineCpuSeconds = () => {
   const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/) ?? [];
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks.map(Number);
-  return (user + nice + system + irq + softirq + steal) / 100;
+  return (user + nice + system + irq + softirq + steal) / TICKS;
 };
 
 const cpuSeconds = (since: NodeJS.CpuUsage) => {

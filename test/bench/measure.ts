@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * One timed contender: runs operations `start` to `end - 1` in its own loop (so each side's loop stays monomorphic
  * and can inline its query) and returns a number derived from the results so the work cannot be optimised away.
@@ -74,4 +75,18 @@ export function comparePaired(o: PairedOptions): PairedRates {
     roundsRaw,
     oursPerOp: sum / ops,
   };
+}
+
+/** USER_HZ on Linux: the unit of the CPU times in /proc. */
+export const TICKS = 100;
+
+/** [utime, stime] of a process in clock ticks, from /proc/<pid>/stat ([0, 0] once it is gone). */
+export function cpuTicks(pid: number): [number, number] {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return [Number(fields[11]), Number(fields[12])];
+  } catch {
+    return [0, 0];
+  }
 }

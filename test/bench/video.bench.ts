@@ -6,13 +6,14 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OnvifMock } from '../support/onvif-mock.js';
 import { RtspServer, readStamp } from '../support/rtsp-server.js';
 import { mockCamera, testVideoConfig } from '../support/video-config.js';
 import { ffmpegFor, Viewer } from '../support/video-processes.js';
+import { cpuTicks, TICKS } from './measure.js';
 
 const VIEWER_COUNTS = [1, 10, 50] as const;
 const WARMUP_MS = 2000;
@@ -21,18 +22,6 @@ const WARMUP_MS = 2000;
 const MEASURE_MS = Number(process.env.VIDEO_BENCH_MEASURE_MS ?? 20_000);
 const CPU_FLAT_LIMIT = 1.2; // goal: 50 viewers cost at most 20 % more than one
 const LATENCY_LIMIT_MS = 1000; // goal on loopback
-const TICKS = 100; // USER_HZ on Linux
-
-/** [utime, stime] of a process in clock ticks. */
-function cpuTicks(pid: number): [number, number] {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return [Number(fields[11]), Number(fields[12])];
-  } catch {
-    return [0, 0];
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
