@@ -80,6 +80,16 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/** What the thread posts back: a batch's or a retention step's answer (with the batch buffer, for reuse). */
+interface WriterAnswer {
+  id?: number;
+  written?: number;
+  error?: string;
+  deleted?: number;
+  next?: number | null;
+  buf?: ArrayBuffer;
+}
+
 export interface PersistResult {
   written: number;
 }
@@ -132,10 +142,7 @@ export class PersistWorker {
       // (grown to tens of MB under a steady stream of boxed numbers) is resident memory for the appliance's life.
       resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB },
     });
-    worker.on(
-      'message',
-      (m: { id?: number; written?: number; error?: string; deleted?: number; next?: number | null }) => this.answer(m),
-    );
+    worker.on('message', (m: WriterAnswer) => this.answer(m));
     // After the listener: adding a 'message' listener refs the worker's port again, which kept a process that built
     // an edge without starting it (wanmi demo seed) from ever exiting.
     worker.unref();
@@ -168,14 +175,7 @@ export class PersistWorker {
     return worker;
   }
 
-  private answer(m: {
-    id?: number;
-    written?: number;
-    error?: string;
-    deleted?: number;
-    next?: number | null;
-    buf?: ArrayBuffer;
-  }): void {
+  private answer(m: WriterAnswer): void {
     if (m.buf) this.recycle(new Float64Array(m.buf));
     if (m.id === undefined) return;
     const pruned = this.prunes.get(m.id);
